@@ -1,0 +1,123 @@
+// The catalogue of every diagnostic lntc can report. Codes are stable: never
+// renumber or reuse one; add new entries at the end of their section.
+//
+//   1000-1999  lexical and syntax (lexer, parser)
+//   2000-2999  names and types (resolution, overloading, type checking)
+//   3000-3999  static semantics (initialisation, par, modes, returns, loops)
+//   4000-4999  modules and imports, the command line and files
+//   5000-5999  compilation to tasks and Wasm (backend)
+//   6000-6999  run time: errors of the model found while executing it
+//   9000-9999  internal errors (compiler bugs)
+
+import type { Severity } from "./diagnostics.js";
+
+export interface DiagnosticMessage {
+  readonly code: number;
+  readonly severity: Severity;
+  /** Template; "{0}", "{1}", ... are replaced by the arguments. */
+  readonly text: string;
+}
+
+function e(code: number, text: string): DiagnosticMessage {
+  return { code, severity: "error", text };
+}
+function w(code: number, text: string): DiagnosticMessage {
+  return { code, severity: "warning", text };
+}
+
+export const Msg = {
+  // ---- 1000-1999: lexical and syntax -------------------------------------
+  InvalidCharacter: e(1001, "invalid character {0}"),
+  UnterminatedString: e(1002, "unterminated string literal"),
+  UnterminatedComment: e(1003, "unterminated comment: '(*' has no matching '*)'"),
+  UnterminatedChar: e(1004, "unterminated character literal"),
+  InvalidNumber: e(1005, "invalid number literal '{0}'"),
+  Expected: e(1010, "expected {0}, found {1}"),
+  ExpectedEnd: e(1011, "expected 'end {0}' to close the '{0}' opened at line {1}, found {2}"),
+  UnexpectedToken: e(1012, "unexpected {0}"),
+  ExpectedExpression: e(1013, "expected an expression, found {0}"),
+  ExpectedStatement: e(1014, "expected a statement or behaviour, found {0}"),
+  ExpectedDefinition: e(1015, "expected a definition (type, function, channel or process), found {0}"),
+  ExpectedPattern: e(1016, "expected a pattern, found {0}"),
+  ExpectedType: e(1017, "expected a type name, found {0}"),
+  MixedPrefixOf: e(1018, "a prefix operator and 'of' must be parenthesised: write '({0}) of {1}'"),
+  ChainedPrefix: e(1019, "chained prefix operators need parentheses"),
+  TrailingInput: e(1020, "unexpected {0} after the end of the module"),
+  DeprecatedSpelling: w(1021, "'{0}' is deprecated; write '{1}'"),
+  ModuleNameMismatch: w(1022, "module '{0}' is in file '{1}': the module name should match the file name"),
+  EmptyFile: e(1023, "the file is empty: expected 'module'"),
+  InvalidLValue: e(1024, "cannot assign to this expression: expected a variable, an array element or a field"),
+
+  // ---- 2000-2999: names and types ----------------------------------------
+  UndeclaredVariable: e(2001, "variable '{0}' is not declared"),
+  UndeclaredType: e(2002, "type '{0}' is not declared"),
+  UndeclaredFunction: e(2003, "no function or constructor named '{0}' is declared"),
+  UndeclaredGate: e(2004, "gate '{0}' is not declared"),
+  UndeclaredProcess: e(2005, "process '{0}' is not declared"),
+  UndeclaredChannel: e(2006, "channel '{0}' is not declared"),
+  UndeclaredName: e(2007, "'{0}' is not declared"),
+  Duplicate: e(2010, "{0} '{1}' is already declared"),
+  TypeMismatch: e(2020, "type mismatch: expected {0}, found {1}"),
+  NoOverload: e(2021, "no {0} '{1}' takes ({2}){3}"),
+  AmbiguousOverload: e(2022, "ambiguous {0} '{1}': {2} candidates match; add 'of T' to choose"),
+  ConditionNotBool: e(2023, "a condition must be of type bool, found {0}"),
+  OfferArity: e(2030, "gate '{0}' of channel {1} takes {2} offer(s) in each profile ({3}), this action has {4}"),
+  OfferTypes: e(2031, "no profile of channel {0} of gate '{1}' matches the offer types ({2})"),
+  NoOffersOnNone: e(2032, "gate '{0}' has channel none: it takes no offers"),
+  GateArity: e(2033, "process '{0}' takes {1} gate(s), {2} given"),
+  GateChannelMismatch: e(2034, "gate '{0}' has channel {1}, but the formal gate '{2}' of '{3}' has channel {4}"),
+  ArgArity: e(2035, "'{0}' takes {1} argument(s), {2} given"),
+  NotAField: e(2040, "type {0} has no field '{1}'"),
+  NotAnArray: e(2041, "indexing needs an array, found {0}"),
+  UnknownWithItem: e(2042, "'{0}' is not a function a 'with' clause can generate for type {1}"),
+  NotAGate: e(2043, "'{0}' is a {1}, not a gate"),
+  NotAVariable: e(2044, "'{0}' is a {1}, not a variable"),
+  CannotInferType: e(2045, "cannot tell the type of this expression; add 'of T'"),
+  NotACollectionType: e(2046, "a '{...}' literal needs a list, set or array type, found {0}"),
+  PatternMismatch: e(2047, "pattern of type {0} cannot match a value of type {1}"),
+  ExceptionArity: e(2048, "'{0}' takes {1} exception(s), {2} given"),
+  WrongExceptionChannel: e(2049, "'{0}' is not an exception (its channel is {1})"),
+
+  // ---- 3000-3999: static semantics ---------------------------------------
+  Uninitialized: e(3001, "variable '{0}' may be used before it is assigned"),
+  SharedVariable: e(3002, "variable '{0}' is written in one branch of a parallel composition and used in another"),
+  UnusedVariable: w(3003, "variable '{0}' is assigned but never used"),
+  UnusedGate: w(3004, "gate '{0}' is never used"),
+  MissingReturn: e(3005, "function '{0}' may end without 'return'"),
+  BreakOutsideLoop: e(3006, "'break {0}' is not inside a loop labelled '{0}'"),
+  AssignToInParam: e(3007, "parameter '{0}' is an 'in' parameter: declare it 'in var' to assign it"),
+  OutParamUnassigned: e(3008, "'out' parameter '{0}' may not be assigned when '{1}' returns"),
+  ActualModeMismatch: e(3009, "parameter '{0}' of '{1}' is {2}: write the actual as {3}"),
+  ReturnInProcess: e(3010, "'return' is only allowed in functions"),
+  ReturnValueMismatch: e(3011, "{0}"),
+  BehaviourInFunction: e(3012, "{0} is a behaviour: it is not allowed in a function"),
+  UnusedVariableNeverAssigned: w(3013, "variable '{0}' is declared but never used"),
+  SyncGateNotVisible: e(3014, "gate '{0}' in a synchronization set is not a visible gate here"),
+  SyncCountRange: e(3015, "'#{0}' must be between 2 and the number of branches ({1})"),
+  DuplicateSyncGate: e(3016, "gate '{0}' appears twice in this synchronization set"),
+  NoRootProcess: e(3017, "no root process: declare 'process MAIN' or give --root"),
+  RootHasParams: e(3018, "the root process '{0}' has value parameters: give their values with --root '{0} (...)'"),
+  UnreachableAfter: w(3019, "this statement can never run: the statement before it does not terminate"),
+  SameVarTwiceOut: e(3020, "variable '{0}' is given twice as an out actual in one call"),
+  OutActualInExpression: e(3021, "'?{0}' is not allowed inside an expression"),
+  PatternVarNotDeclared: e(3022, "pattern variable '{0}' is not declared: declare it with 'var' (or in the case's 'var' clause)"),
+  CaseNotExhaustive: w(3023, "this 'case' does not cover every value of type {0}: a value that matches no pattern is a run-time error"),
+  UncaughtException: e(3024, "exception '{0}' may be raised here but '{1}' does not declare it"),
+  DisruptShared: e(3025, "variable '{0}' is written in one part of 'disrupt' and used in the other"),
+  BreakInPar: e(3026, "'break {0}' cannot leave a parallel composition"),
+
+  // ---- 4000-4999: modules, files and the command line --------------------
+  CannotRead: e(4001, "cannot read '{0}': {1}"),
+  ImportNotFound: e(4002, "module '{0}' is imported but no file '{0}.lnt' was found beside '{1}'"),
+  ImportCycle: e(4003, "modules import each other in a cycle: {0}"),
+  Usage: e(4004, "{0}"),
+  BadRootSpec: e(4005, "cannot read the root process '{0}': {1}"),
+
+  // ---- 6000-6999: run time --------------------------------------------------
+  RuntimeError: e(6001, "{0}"),
+
+  // ---- 9000-9999: internal --------------------------------------------------
+  Internal: e(9001, "internal compiler error: {0}"),
+} as const satisfies Record<string, DiagnosticMessage>;
+
+export type MsgKey = keyof typeof Msg;
