@@ -208,7 +208,7 @@ interface ExprBase {
 
 export type Expr =
   | (ExprBase & { readonly kind: "var"; readonly variable: VarDecl })
-  /** nat and int literals are bigints, reals numbers, chars and strings strings. */
+  /** nat and int literals are bigints, reals numbers, chars and strings strings, `true`/`false` booleans. */
   | (ExprBase & { readonly kind: "literal"; readonly value: bigint | number | string | boolean })
   | (ExprBase & { readonly kind: "call"; readonly fn: FunctionDecl; readonly args: readonly Expr[]; readonly exceptions: readonly GateDecl[] })
   | (ExprBase & { readonly kind: "ctor"; readonly ctor: CtorDecl; readonly args: readonly Expr[] })
@@ -320,8 +320,6 @@ export interface Predefined {
   readonly real: TypeDecl;
   readonly char: TypeDecl;
   readonly string: TypeDecl;
-  readonly true: CtorDecl;
-  readonly false: CtorDecl;
   /** The predefined exception `unexpected`. */
   readonly unexpected: GateDecl;
 }
