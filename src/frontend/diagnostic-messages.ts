@@ -47,6 +47,7 @@ export const Msg = {
   ModuleNameMismatch: w(1022, "module '{0}' is in file '{1}': the module name should match the file name"),
   EmptyFile: e(1023, "the file is empty: expected 'module'"),
   InvalidLValue: e(1024, "cannot assign to this expression: expected a variable, an array element or a field"),
+  TooDeep: e(1025, "nesting is too deep: more than {0} levels"),
 
   // ---- 2000-2999: names and types ----------------------------------------
   UndeclaredVariable: e(2001, "variable '{0}' is not declared"),
