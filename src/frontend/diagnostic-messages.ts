@@ -106,6 +106,8 @@ export const Msg = {
   UncaughtException: e(3024, "exception '{0}' may be raised here but '{1}' does not declare it"),
   DisruptShared: e(3025, "variable '{0}' is written in one part of 'disrupt' and used in the other"),
   BreakInPar: e(3026, "'break {0}' cannot leave a parallel composition"),
+  UnusedParameter: w(3030, "parameter '{0}' is never used"),
+  WrittenHere: { code: 3031, severity: "note", text: "'{0}' is written here" },
 
   // ---- 4000-4999: modules, files and the command line --------------------
   CannotRead: e(4001, "cannot read '{0}': {1}"),
