@@ -11,14 +11,18 @@ import type { Parser } from "./parser-core.js";
 import { parseExpr, parsePattern } from "./parse-expressions.js";
 
 /** Tokens at which a statement sequence stops (besides `end`, definition keywords and end of file). */
-const SEQ_CLOSERS: ReadonlySet<string> = new Set(["[]", "||", "|", "else", "elsif", "by", "in", ")", "]", "}", "->"]);
+const SEQ_CLOSERS: ReadonlySet<string> = new Set(["[]", "||", "|", "else", "elsif", "by", "in", "->"]);
 const SEQ_SKIP_STOPS: ReadonlySet<string> = new Set([";", ...SEQ_CLOSERS]);
 
 function atCloser(p: Parser): boolean {
   const t = p.tok;
   if (t.kind === "eof") return true;
   if (t.kind === "punct") return SEQ_CLOSERS.has(t.key);
-  if (t.kind === "ident") return t.key === "end" || t.key === "else" || t.key === "elsif" || t.key === "by" || t.key === "in" || p.isDefinitionStart(t);
+  if (t.kind === "ident") {
+    if (t.key === "end" || t.key === "else" || t.key === "elsif" || t.key === "by" || t.key === "in" || p.isDefinitionStart(t)) return true;
+    // The next handler of an old-style `trap exception E is ...`.
+    return p.trapHandlerDepth > 0 && t.key === "exception" && p.isName(p.peek());
+  }
   return false;
 }
 
@@ -72,12 +76,15 @@ function parseStmtInner(p: Parser): Stmt {
       case "stop":
         p.advance();
         return { kind: "stop", span: p.tokSpan(t) };
-      case "i":
-        if (!p.isPunct(":=", p.peek())) {
+      case "i": {
+        // `i` is also an ordinary name (VBPMN has a constructor `i (...)`).
+        const next = p.peek();
+        if (!(p.isPunct(":=", next) || p.isPunct("(", next) || p.isPunct("[", next) || p.isPunct(".", next))) {
           p.advance();
           return { kind: "internal", span: p.tokSpan(t) };
         }
         break;
+      }
       case "return": {
         p.advance();
         const value = atCloser(p) || p.isPunct(";") ? undefined : parseExpr(p);
@@ -147,7 +154,7 @@ function parseStmtInner(p: Parser): Stmt {
       default:
         break;
     }
-    if (p.isName(t) || t.key === "i") {
+    if (p.isName(t)) {
       if (p.isPunct(":=", p.peek())) return parseAssign(p);
       if ((p.isPunct("[", p.peek()) || p.isPunct(".", p.peek())) && atLValueAssign(p)) return parseAssign(p);
       return parseAction(p, start, false);
@@ -413,23 +420,36 @@ function parseFor(p: Parser): Stmt {
   return { kind: "for", init, cond, until, step, label, body, span: p.spanFrom(start) };
 }
 
-/** `trap E1 [: exit] -> S1 | ... in S0 end trap`. */
+/**
+ * `trap E1 [: exit] -> S1 | ... in S0 end trap` (2024), and the older
+ * `trap exception E1 [: T] is S1 ... in S0 end trap`.
+ */
 function parseTrap(p: Parser): Stmt {
   const start = p.advance().start;
   const handlers: TrapHandler[] = [];
   if (!p.isKw("in")) {
-    do {
+    for (;;) {
       const hstart = p.tok.start;
+      if (p.isKw("exception") && p.isName(p.peek())) p.advance();
       const exception = p.expectName("an exception name");
       let channel: Ident | undefined;
       if (p.eatPunct(":")) {
         if (p.isName() || p.isKw("exit") || p.isKw("none") || p.isKw("any")) channel = p.ident(p.advance());
         else p.expected("'exit'");
       }
-      p.expectPunct("->");
-      const body = parseSeq(p);
+      if (!p.eatKw("is")) p.expectPunct("->");
+      p.trapHandlerDepth++;
+      let body: Stmt;
+      try {
+        body = parseSeq(p);
+      } finally {
+        p.trapHandlerDepth--;
+      }
       handlers.push({ exception, channel, body, span: p.spanFrom(hstart) });
-    } while (p.eatPunct("|"));
+      if (p.eatPunct("|")) continue;
+      if (p.isKw("exception") && p.isName(p.peek())) continue;
+      break;
+    }
   }
   p.expectKw("in");
   const body = parseSeq(p);

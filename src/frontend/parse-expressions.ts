@@ -22,6 +22,18 @@ const WORD_PREC: ReadonlyMap<string, number> = new Map([
 ]);
 const POW_PREC = 7;
 
+const STRUCTURAL: ReadonlySet<string> = new Set([")", "]", "}", ";", ",", "[]", "||", "|", "->", "=>", ":=", "("]);
+
+/**
+ * The lookup key of an operator: lower-cased, one space in `and then`, and
+ * the two spellings of (in)equality merged (`=` is `==`, `<>` is `!=`).
+ */
+export function operatorKey(text: string): string {
+  if (text === "=") return "==";
+  if (text === "<>") return "!=";
+  return text.toLowerCase().replace(/\s+/g, " ");
+}
+
 /** Symbols that may name a function (`function + (x, y: T): T`). */
 export const OPERATOR_SYMBOLS: ReadonlySet<string> = new Set([
   "==", "!=", "=", "<>", "<", "<=", ">", ">=", "+", "-", "&", "*", "/", "**",
@@ -76,10 +88,21 @@ function parseBinary(p: Parser, minPrec: number): Expr {
       opText = `${t.text} ${p.tok.text}`;
       opEnd = p.advance().end;
     }
-    const op: Ident = { text: opText, key: opText.toLowerCase().replace(/\s+/g, " "), span: p.span(t.start, opEnd) };
+    const op: Ident = { text: opText, key: operatorKey(opText), span: p.span(t.start, opEnd) };
     // `**` is right-associative; the rest associate to the left.
     const right = prec === POW_PREC ? parseBinaryNested(p, prec) : parseBinaryNested(p, prec + 1);
     left = { kind: "binary", op, left, right, span: p.span(left.span.start, right.span.end) };
+  }
+}
+
+/** Parses inside brackets, where `of` is always postfix again. */
+export function nested<T>(p: Parser, f: (p: Parser) => T): T {
+  const saved = p.allowOf;
+  p.allowOf = true;
+  try {
+    return f(p);
+  } finally {
+    p.allowOf = saved;
   }
 }
 
@@ -144,7 +167,7 @@ function parsePostfix(p: Parser): Expr {
       const index = parseExpr(p);
       p.expectPunct("]");
       e = { kind: "index", target: e, index, span: p.spanFrom(e.span.start) };
-    } else if (p.isKw("of")) {
+    } else if (p.isKw("of") && p.allowOf) {
       p.advance();
       const type = p.expectTypeName();
       e = { kind: "of", expr: e, type, span: p.spanFrom(e.span.start) };
@@ -202,7 +225,7 @@ function parsePrimary(p: Parser): Expr {
     case "punct":
       if (t.key === "(") {
         p.advance();
-        const inner = parseExpr(p);
+        const inner = nested(p, parseExpr);
         p.expectPunct(")");
         return { kind: "paren", expr: inner, span: p.spanFrom(t.start) };
       }
@@ -210,7 +233,7 @@ function parsePrimary(p: Parser): Expr {
         p.advance();
         const elements: Expr[] = [];
         if (!p.isPunct("}")) {
-          do elements.push(parseExpr(p));
+          do elements.push(nested(p, parseExpr));
           while (p.eatPunct(","));
         }
         p.expectPunct("}");
@@ -221,6 +244,8 @@ function parsePrimary(p: Parser): Expr {
       break;
   }
   p.error(Msg.ExpectedExpression, [p.describe()]);
+  // A stray symbol is dropped; a bracket, separator or keyword is left to the enclosing construct.
+  if (t.kind === "punct" && !STRUCTURAL.has(t.key)) p.advance();
   return { kind: "name", name: p.missingIdent(), span: p.span(t.start, t.start) };
 }
 
@@ -245,7 +270,7 @@ export function parseCallArgs(p: Parser): CallArg[] {
     } else {
       // `!E` is tolerated in a call: it means the same as `E`.
       p.eatPunct("!");
-      const expr = parseExpr(p);
+      const expr = nested(p, parseExpr);
       args.push({ kind: "in", expr, field, span: p.spanFrom(start) });
     }
   } while (p.eatPunct(","));

@@ -15,7 +15,7 @@ export const RESERVED: ReadonlySet<string> = new Set([
   "module", "with", "is", "end", "type", "function", "process", "channel", "var", "in", "out",
   "if", "then", "elsif", "else", "case", "of", "loop", "while", "for", "by", "break", "return",
   "raise", "trap", "select", "alt", "par", "hide", "disrupt", "stop", "null", "eval", "any",
-  "none", "exit", "i", "where", "only",
+  "none", "exit", "where", "only",
 ]);
 
 /** Keywords that begin a definition: recovery never skips past them. */
@@ -37,8 +37,12 @@ export class TooDeep {
 export class Parser {
   pos = 0;
   depth = 0;
+  /** False while parsing the upper bound of `range m..n of T`, where `of` is not postfix. */
+  allowOf = true;
+  /** Inside a handler of `trap exception E is ...`, where `exception` starts the next handler. */
+  trapHandlerDepth = 0;
   /** Index of the token at which the last error was reported: one error per token. */
-  private lastErrorAt = -1;
+  lastErrorAt = -1;
 
   constructor(
     readonly file: SourceFile,
@@ -223,9 +227,11 @@ export class Parser {
     while (!this.atEof()) {
       const t = this.tok;
       if (stops.has(t.key) && (t.kind === "punct" || t.kind === "ident")) return;
-      if (this.isKw("end", t) || this.isDefinitionStart(t)) return;
+      if (this.isKw("end", t) || this.isDefinitionStart(t)) break;
       this.pos++;
     }
+    // The landing token is still part of the same error.
+    this.lastErrorAt = this.pos;
   }
 
   // ---- depth guard ---------------------------------------------------------

@@ -12,7 +12,7 @@ import type { DiagnosticBag } from "./diagnostics.js";
 import { Msg } from "./diagnostic-messages.js";
 import { tokenize } from "./lexer.js";
 import { Parser, isTooDeep, DEFINITION_KEYWORDS } from "./parser-core.js";
-import { OPERATOR_SYMBOLS, parseExpr } from "./parse-expressions.js";
+import { OPERATOR_SYMBOLS, operatorKey, parseExpr } from "./parse-expressions.js";
 import { parseGateDecls, parseSeq } from "./parse-behaviours.js";
 
 /** Parses one file into a module; reports syntax errors to `diags` and recovers where it can. */
@@ -169,10 +169,10 @@ function parseWithItems(p: Parser): WithItem[] {
     const t = p.tok;
     if (t.kind === "string") {
       p.advance();
-      items.push({ name: (t.value ?? "").toLowerCase(), quoted: true, span: p.tokSpan(t) });
+      items.push({ name: operatorKey(t.value ?? ""), quoted: true, span: p.tokSpan(t) });
     } else if (t.kind === "punct" && WITH_SYMBOLS.has(t.key)) {
       p.advance();
-      items.push({ name: t.key, quoted: false, span: p.tokSpan(t) });
+      items.push({ name: operatorKey(t.key), quoted: false, span: p.tokSpan(t) });
     } else if (t.kind === "ident" && t.key !== "end" && t.key !== "is") {
       p.advance();
       items.push({ name: t.key, quoted: false, span: p.tokSpan(t) });
@@ -234,7 +234,14 @@ function parseTypeBody(p: Parser): TypeBody {
   }
   if (p.isKw("range") && !p.isPunct(",", next) && !p.isPunct("(", next) && !p.isKw("with", next) && !p.isKw("end", next)) {
     p.advance();
-    const [low, high] = parseBounds(p);
+    p.allowOf = false;
+    let bounds: [Expr, Expr];
+    try {
+      bounds = parseBounds(p);
+    } finally {
+      p.allowOf = true;
+    }
+    const [low, high] = bounds;
     p.expectKw("of");
     const base = p.expectTypeName();
     return { kind: "range", low, high, base, span: p.spanFrom(start) };
@@ -369,10 +376,12 @@ function parseFunction(p: Parser): FunctionDef {
   const start = p.advance().start;
   let name: Ident;
   const t = p.tok;
-  if (t.kind === "punct" && OPERATOR_SYMBOLS.has(t.key)) name = p.ident(p.advance());
-  else if (t.kind === "string" && OPERATOR_SYMBOLS.has(t.value ?? "")) {
+  if (t.kind === "punct" && OPERATOR_SYMBOLS.has(t.key)) {
     p.advance();
-    name = { text: t.value!, key: t.value!, span: p.tokSpan(t) };
+    name = { text: t.text, key: operatorKey(t.text), span: p.tokSpan(t) };
+  } else if (t.kind === "string" && OPERATOR_SYMBOLS.has(t.value ?? "")) {
+    p.advance();
+    name = { text: t.value!, key: operatorKey(t.value!), span: p.tokSpan(t) };
   } else name = p.expectName("a function name");
   let exceptions: GateDecl[] = [];
   if (p.eatPunct("[")) {
