@@ -78,6 +78,14 @@ export const Msg = {
   PatternMismatch: e(2047, "pattern of type {0} cannot match a value of type {1}"),
   ExceptionArity: e(2048, "'{0}' takes {1} exception(s), {2} given"),
   WrongExceptionChannel: e(2049, "'{0}' is not an exception (its channel is {1})"),
+  NotConstant: e(2050, "a bound must be a constant: a number, or arithmetic on numbers"),
+  InvalidBounds: e(2051, "invalid bounds {0} .. {1}: the low bound must not exceed the high bound (nor be negative for nat)"),
+  LiteralOutOfRange: e(2052, "{0} is not a value of type {1} ({2} .. {3})"),
+  GateListOnGate: e(2053, "'{0}' is a gate: it takes no bracketed gate list"),
+  NotAProcedure: e(2054, "'{0}' is a {1}: it cannot be called as a statement"),
+  FunctionHasNoResult: e(2055, "'{0}' is a procedure (it returns no value): it cannot be used in an expression"),
+  ResultTypeMismatch: e(2056, "'{0}' returns {1}, but '{2}' is of type {3}"),
+  OffersOnProcess: e(2057, "'{0}' is a process: it takes values in parentheses, not a 'where' guard"),
 
   // ---- 3000-3999: static semantics ---------------------------------------
   Uninitialized: e(3001, "variable '{0}' may be used before it is assigned"),
@@ -106,6 +114,9 @@ export const Msg = {
   UncaughtException: e(3024, "exception '{0}' may be raised here but '{1}' does not declare it"),
   DisruptShared: e(3025, "variable '{0}' is written in one part of 'disrupt' and used in the other"),
   BreakInPar: e(3026, "'break {0}' cannot leave a parallel composition"),
+  ReturnValueInProcedure: e(3027, "'{0}' is a procedure: 'return' takes no value here"),
+  ReturnWithoutValue: e(3028, "function '{0}' returns a value of type {1}: 'return' needs one"),
+  OfferModeMismatch: e(3029, "'!?{0}' is not an offer: write '!{0}' to send or '?{0}' to receive"),
   UnusedParameter: w(3030, "parameter '{0}' is never used"),
   WrittenHere: { code: 3031, severity: "note", text: "'{0}' is written here" },
 
