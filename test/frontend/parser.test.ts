@@ -7,9 +7,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseModule } from "../../src/frontend/parser.js";
-import { sourceFile } from "../../src/frontend/source.js";
-import { DiagnosticBag } from "../../src/frontend/diagnostics.js";
+import { sourceFile, positionOf } from "../../src/frontend/source.js";
+import { DiagnosticBag, type Diagnostic } from "../../src/frontend/diagnostics.js";
+import type { Module, Stmt } from "../../src/frontend/ast.js";
 import { sharedModels, sharedErrorModels, lntFiles } from "../util/paths.js";
+import { showDefinition, showExpr, showPattern, showStmt } from "./ast-print.js";
 
 function parse(text: string, path = "test.lnt") {
   const diags = new DiagnosticBag();
@@ -17,19 +19,350 @@ function parse(text: string, path = "test.lnt") {
   return { module, diags };
 }
 
+function parseClean(text: string): Module {
+  const { module, diags } = parse(text);
+  assert.deepEqual(diags.items.map((d) => `${where(d)} ${d.message}`), [], text);
+  assert.ok(module);
+  return module;
+}
+
+function where(d: Diagnostic): string {
+  if (!d.span) return "?";
+  const p = positionOf(d.span.file, d.span.start);
+  return `${p.line}:${p.column}`;
+}
+
+/** The body of a process, as an s-expression. */
+function beh(src: string): string {
+  const m = parseClean(`module m is\nprocess P [G, H: any] is\n${src}\nend process\nend module\n`);
+  const d = m.definitions[0]!;
+  assert.equal(d.kind, "process");
+  return showStmt((d as { body: Stmt }).body);
+}
+
+/** An expression, as the value of an assignment. */
+function expr(src: string): string {
+  const m = parseClean(`module m is function f: T is x := ${src} end function end module`);
+  const body = (m.definitions[0] as { body: Stmt }).body;
+  assert.equal(body.kind, "assign");
+  return showExpr((body as { value: Parameters<typeof showExpr>[0] }).value);
+}
+
+/** The definitions of a module, as s-expressions. */
+function defs(src: string): string[] {
+  return parseClean(`module m is\n${src}\nend module`).definitions.map(showDefinition);
+}
+
+// ---------------------------------------------------------------------------
+// Shared and error models
+
 test("every shared model parses without diagnostics", () => {
   const files = lntFiles(sharedModels);
   assert.ok(files.length > 0);
   for (const f of files) {
     const { module, diags } = parse(readFileSync(f, "utf8"), f);
-    assert.deepEqual(diags.items.map((d) => d.message), [], f);
-    assert.ok(module, f);
+    assert.deepEqual(diags.items.map((d) => `${where(d)} ${d.message}`), [], f);
+    assert.ok(module && module.definitions.length > 0, f);
   }
 });
 
-test("missing_end.lnt: an error on line 8 naming 'if'", () => {
+test("the shared error models parse to modules (their errors are semantic), except missing_end", () => {
+  for (const f of lntFiles(sharedErrorModels)) {
+    const { module, diags } = parse(readFileSync(f, "utf8"), f);
+    assert.ok(module, f);
+    if (!f.endsWith("missing_end.lnt")) assert.equal(diags.errorCount, 0, f);
+  }
+});
+
+test("missing_end.lnt: an error on line 8 naming 'if' and where it was opened", () => {
   const f = join(sharedErrorModels, "missing_end.lnt");
-  const { diags } = parse(readFileSync(f, "utf8"), f);
-  const errs = diags.items.filter((d) => d.severity === "error");
-  assert.ok(errs.some((d) => d.span && d.message.includes("if") && d.span.start > 0));
+  const { module, diags } = parse(readFileSync(f, "utf8"), f);
+  assert.ok(module);
+  assert.equal(diags.items.length, 1);
+  const d = diags.items[0]!;
+  assert.equal(d.code, "LNT1011");
+  assert.equal(where(d), "8:4");
+  assert.equal(d.message, "expected 'end if' to close the 'if' opened at line 6, found 'end loop'");
+});
+
+// ---------------------------------------------------------------------------
+// Definitions
+
+test("module header: imports, with clause, pragmas", () => {
+  const m = parseClean(`module M (A, b) with get, "set", == is !nat_bits 32 !int_bits 16 end module`);
+  assert.equal(m.name.text, "M");
+  assert.deepEqual(m.imports.map((i) => i.key), ["a", "b"]);
+  assert.deepEqual(m.withItems.map((w) => [w.name, w.quoted]), [["get", false], ["set", true], ["==", false]]);
+  assert.deepEqual(m.pragmas.map((p) => [p.name.text, p.value?.kind === "number" ? p.value.text : undefined]), [["nat_bits", "32"], ["int_bits", "16"]]);
+  assert.equal(m.definitions.length, 0);
+});
+
+test("keywords are case-insensitive", () => {
+  const m = parseClean(`MODULE m IS Process MAIN [G: None] Is LOOP G END LOOP End Process END MODULE`);
+  assert.equal(showDefinition(m.definitions[0]!), "(process MAIN [(G:None)] () (loop (act G)))");
+});
+
+test("type definitions: every body form", () => {
+  assert.deepEqual(
+    defs(`
+type Color is Red, Green, Blue with ==, != end type
+type Op is Deposit (amount: nat), Pair (a, b: nat, c: bool), Query with get, set end type
+type Q is list of nat end type
+type S is set of Color end type
+type SL is sorted list of nat end type
+type SS is sorted set of nat end type
+type A is array [0 .. 3] of bool end type
+type A2 is array [1 ... N] of bool end type
+type R is range 1 .. 10 of nat with ==, first end type
+type R2 is range 0 ... N - 1 of int end type
+type P is X: nat where X < 100 end type
+type D is X: nat end type
+type G is xor, and, or, i end type
+`),
+    [
+      "(type Color Red Green Blue (with == !=))",
+      "(type Op (Deposit (amount:nat)) (Pair (a b:nat) (c:bool)) Query (with get set))",
+      "(type Q (list nat))",
+      "(type S (set Color))",
+      "(type SL (sorted list nat))",
+      "(type SS (sorted set nat))",
+      "(type A (array 0 3 bool))",
+      "(type A2 (array 1 N bool))",
+      "(type R (range 1 10 nat) (with == first))",
+      "(type R2 (range 0 (- N 1) int))",
+      "(type P (subtype X:nat where (< X 100)))",
+      "(type D (subtype X:nat))",
+      "(type G xor and or i)",
+    ],
+  );
+});
+
+test("type and constructor pragmas", () => {
+  const m = parseClean(`module m is
+type T is !card 100 !implementedby "T_IMPL"
+  A !implementedby "A_IMPL", B (x: nat) !external
+  with ==
+  !printedby "PRINT_T"
+end type
+end module`);
+  const t = m.definitions[0]!;
+  assert.equal(t.kind, "type");
+  if (t.kind !== "type") return;
+  assert.deepEqual(t.pragmas.map((p) => p.name.text), ["card", "implementedby", "printedby"]);
+  if (t.body.kind !== "constructors") assert.fail();
+  assert.deepEqual(t.body.constructors.map((c) => c.pragmas.map((p) => p.name.text)), [["implementedby"], ["external"]]);
+});
+
+test("channels: several profiles, named and anonymous items", () => {
+  assert.deepEqual(defs(`channel C is (nat, bool), (x, y: nat, z: Color), () end channel`), [
+    "(channel C (nat bool) (x y:nat z:Color) ())",
+  ]);
+});
+
+test("functions: operator names, modes, exceptions, contracts, pragmas, no body", () => {
+  assert.deepEqual(
+    defs(`
+function + (x, y: T): T is return x end function
+function f [E: exit, F, G: none] (in a: nat, out b: nat, in out c: nat, in var d: nat, e: bool) is null end function
+function g: nat is require x > 0; ensure g.out > 0; return 1 end function
+function h (x: nat): nat !implementedby "H" !external is end function
+function v (x: nat): nat is !virtual end function
+function "==" (x, y: T): bool is return true end function
+`),
+    [
+      "(function + ((x y:T)):T (return x))",
+      "(function f [(E:exit) (F G:none)] ((in a:nat) (out b:nat) (in out c:nat) (in var d:nat) (e:bool)) null)",
+      "(function g ():nat (return 1))",
+      "(function h ((x:nat)):nat)",
+      "(function v ((x:nat)):nat)",
+      "(function == ((x y:T)):bool (return true))",
+    ],
+  );
+  const m = parseClean(`module m is function g: nat is require x > 0; require y; ensure g.out > 0; return 1 end function
+function h (x: nat): nat !implementedby "H" !external is end function end module`);
+  const g = m.definitions[0]!;
+  if (g.kind !== "function") assert.fail();
+  assert.deepEqual(g.requires.map(showExpr), ["(> x 0)", "y"]);
+  assert.deepEqual(g.ensures.map(showExpr), ["(> (. g out) 0)"]);
+  const h = m.definitions[1]!;
+  if (h.kind !== "function") assert.fail();
+  assert.deepEqual(h.pragmas.map((p) => [p.name.text, p.value?.kind]), [["implementedby", "string"], ["external", undefined]]);
+  assert.equal(h.body, undefined);
+});
+
+test("processes: gate declarations, parameters, pragmas, virtual with no body", () => {
+  assert.deepEqual(
+    defs(`
+process P [G1, G2: C, H: any, E: none, X: exit] (a, b: nat, out r: bool) is stop end process
+process Q is !virtual end process
+process MAIN is null end process
+`),
+    [
+      "(process P [(G1 G2:C) (H:any) (E:none) (X:exit)] ((a b:nat) (out r:bool)) stop)",
+      "(process Q [] ())",
+      "(process MAIN [] () null)",
+    ],
+  );
+});
+
+// ---------------------------------------------------------------------------
+// Statements and behaviours
+
+const BEHAVIOURS: ReadonlyArray<readonly [string, string]> = [
+  ["null", "null"],
+  ["stop", "stop"],
+  ["i", "i"],
+  ["G; H; i", "(seq (act G) (act H) i)"],
+  ["x := 1", "(:= x 1)"],
+  ["X[i] := E", "(:= ([] X i) E)"],
+  ["X.f := E", "(:= (. X f) E)"],
+  ["X[i].f[j] := 0", "(:= ([] (. ([] X i) f) j) 0)"],
+  ["x := any nat", "(:= x (any nat))"],
+  ["x := any nat where x < 3", "(:= x (any nat where (< x 3)))"],
+  ["var x, y: nat, b: bool in x := 1 end var", "(var (x y:nat) (b:bool) (:= x 1))"],
+  ["if a then G end if", "(if (a (act G)))"],
+  ["if a then G elsif b then H elsif c then i else stop end if", "(if (a (act G)) (b (act H)) (c i) (else stop))"],
+  ["only if a then G end if", "(only-if (a (act G)))"],
+  ["only if a then G elsif b then H else i end if", "(only-if (a (act G)) (b (act H)) (else i))"],
+  ["case x in 0 -> G | any -> H end case", "(case x ((val 0) -> (act G)) (any -> (act H)))"],
+  [
+    "case l in var h: nat, t: L in cons (h, t) where h > 0 -> G | nil | cons (any, any L) -> H end case",
+    "(case l (vars (h:nat) (t:L)) ((cons h t) where (> h 0) -> (act G)) (nil | (cons any (any L)) -> (act H)))",
+  ],
+  ["case e of T in C (x) -> null end case", "(case (of e T) ((C x) -> null))"],
+  ["case x in -1 -> null | 'c' -> null | \"s\" -> null | {} -> null end case", "(case x ((val (- 1)) -> null) ((val 'c') -> null) ((val \"s\") -> null) ((val {}) -> null))"],
+  ["loop G end loop", "(loop (act G))"],
+  ["loop L in G; break L end loop", "(loop L (seq (act G) (break L)))"],
+  ["while x < 3 loop x := x + 1 end loop", "(while (< x 3) (:= x (+ x 1)))"],
+  ["while b loop W in break W end loop", "(while b W (break W))"],
+  ["for x := 0 while x < n by x := x + 1 loop G (!x) end loop", "(for (:= x 0) while (< x n) by (:= x (+ x 1)) (act G (!x)))"],
+  ["for x := 0 until x == n by x := x + 1 loop F in null end loop", "(for (:= x 0) until (== x n) by (:= x (+ x 1)) F null)"],
+  ["return", "(return)"],
+  ["return x + 1", "(return (+ x 1))"],
+  ["raise E", "(raise E)"],
+  ["raise E ()", "(raise E)"],
+  ["use x, y", "(use x y)"],
+  ["access G, H", "(access G H)"],
+  ["assert x > 0", "(assert (> x 0))"],
+  ["assert (x > 0)", "(assert (paren (> x 0)))"],
+  ["trap E1: exit -> G | E2 -> H in F [E1, E2] (x) end trap", "(trap (E1:exit -> (act G)) (E2 -> (act H)) in (act F [E1 E2] (x)))"],
+  ["trap exception E1 is G exception E2: T is H in null end trap", "(trap (E1 -> (act G)) (E2:T -> (act H)) in null)"],
+  ["G (!x, ?y, z, ?any nat)", "(act G (!x ?y z ?(any nat)))"],
+  ["G (?C (x, any T), ?x of T, !1 of T) where x > 1", "(act G (?(C x (any T)) ?(of x T) !(of 1 T)) where (> x 1))"],
+  ["G where b", "(act G where b)"],
+  ["P [G1, G2] (1, x)", "(act P [G1 G2] (1 x))"],
+  ["P [...]", "(act P [...])"],
+  ["P [...] (1)", "(act P [...] (1))"],
+  ["P [G]", "(act P [G])"],
+  ["f (!?y, ?z, x)", "(act f (!?y ?z x))"],
+  ["eval f (!?y)", "(act eval f (!?y))"],
+  ["eval x := f (!?y, 1)", "(act eval x:= f (!?y 1))"],
+  ["x := f (!?y, ?z)", "(:= x (f !?y ?z))"],
+  ["x := f [E] (y)", "(:= x (f [E] y))"],
+  ["select G [] H [] i; stop end select", "(select (act G) (act H) (seq i stop))"],
+  ["alt G [] H end alt", "(alt (act G) (act H))"],
+  ["par G || H end par", "(par (act G) (act H))"],
+  ["par G, H in P [G, H] || Q [G, H] end par", "(par [G H] (act P [G H]) (act Q [G H]))"],
+  ["par G # 2 in A || B || C end par", "(par [G #2] (act A) (act B) (act C))"],
+  ["par G, H -> A || H -> B; C || D end par", "(par (G H -> (act A)) (H -> (seq (act B) (act C))) (act D))"],
+  ["par G in H -> par A || B end par || C end par", "(par [G] (H -> (par (act A) (act B))) (act C))"],
+  ["hide X, Y: C, Z: none in X; Z end hide", "(hide (X Y:C) (Z:none) (seq (act X) (act Z)))"],
+  ["disrupt G; H by i end disrupt", "(disrupt (seq (act G) (act H)) by i)"],
+  ["G; (* a trailing semicolon is tolerated *)", "(act G)"],
+];
+
+test("every statement and behaviour gives the expected tree", () => {
+  for (const [src, want] of BEHAVIOURS) assert.equal(beh(src), want, src);
+});
+
+test("sequence binds tighter than [] and ||", () => {
+  assert.equal(beh("alt G; H [] i end alt; stop"), "(seq (alt (seq (act G) (act H)) i) stop)");
+  assert.equal(beh("par G; H || i; stop end par"), "(par (seq (act G) (act H)) (seq i stop))");
+});
+
+test("'i' is a name where a name is expected", () => {
+  assert.equal(beh("var i: nat in i := 0; G (!i) end var"), "(var (i:nat) (seq (:= i 0) (act G (!i))))");
+  assert.equal(beh("case n in i (x) -> null | i -> null end case"), "(case n ((i x) -> null) (i -> null))");
+});
+
+// ---------------------------------------------------------------------------
+// Expressions
+
+const EXPRESSIONS: ReadonlyArray<readonly [string, string]> = [
+  ["1 + 2 * 3", "(+ 1 (* 2 3))"],
+  ["(1 + 2) * 3", "(* (paren (+ 1 2)) 3)"],
+  ["a - b - c", "(- (- a b) c)"],
+  ["2 ** 3 ** 2", "(** 2 (** 3 2))"],
+  ["-x ** 2", "(** (- x) 2)"],
+  ["a * b div c mod d rem e", "(rem (mod (div (* a b) c) d) e)"],
+  ["a + b & c", "(& (+ a b) c)"],
+  ["(b + 1) mod N == f", "(== (mod (paren (+ b 1)) N) f)"],
+  ["a < b and c >= d", "(and (< a b) (>= c d))"],
+  ["a and b or c and d", "(or (and a b) (and c d))"],
+  ["a or b xor c", "(xor (or a b) c)"],
+  ["a implies b or c", "(implies a (or b c))"],
+  ["a iff b", "(iff a b)"],
+  ["a and then b or else c", "(or else (and then a b) c)"],
+  ["not a and b", "(and (not a) b)"],
+  ["not (a)", "(not (paren a))"],
+  ["a = b", "(= a b)"],
+  ["a <> b", "(<> a b)"],
+  ["a != b", "(!= a b)"],
+  ["x.f.g", "(. (. x f) g)"],
+  ["buf.arr[i].s", "(. ([] (. buf arr) i) s)"],
+  ["mem[nat (x)]", "([] mem (nat x))"],
+  ["x.{f -> 1, g -> y + 1}", "(.{} x f=1 g=(+ y 1))"],
+  ["x.{f => 1}", "(.{} x f=1)"],
+  ["x.{f -> 1}.g", "(. (.{} x f=1) g)"],
+  ["1 of T", "(of 1 T)"],
+  ["(- 128) of BYTE", "(of (paren (- 128)) BYTE)"],
+  ["{}", "{}"],
+  ["{} of L", "(of {} L)"],
+  ["{1, 2, x}", "{1 2 x}"],
+  ["f ()", "(f)"],
+  ["f (x, g (y))", "(f x (g y))"],
+  ["F [E1, E2] (x)", "(F [E1 E2] x)"],
+  ["C (x -> 1, y -> 2)", "(C x->1 y->2)"],
+  ["Nat (x) + 1", "(+ (Nat x) 1)"],
+  ["'a'", "'a'"],
+  ["\"str\"", "\"str\""],
+  ["0.5", "0.5"],
+  ["1.5e3", "1.5e3"],
+  ["0x1F", "0x1F"],
+  ["xor", "xor"],
+  ["and", "and"],
+  ["not", "not"],
+  ["f (and, or)", "(f and or)"],
+  ["x.in", "(. x in)"],
+];
+
+test("every expression form and the precedence table", () => {
+  for (const [src, want] of EXPRESSIONS) assert.equal(expr(src), want, src);
+});
+
+test("operator keys merge the two spellings of (in)equality", () => {
+  const m = parseClean("module m is function f: bool is return (a = b) and (c <> d) and (e AND THEN f) end function end module");
+  const keys: string[] = [];
+  const walk = (e: unknown): void => {
+    if (!e || typeof e !== "object") return;
+    const o = e as { kind?: string; op?: { key: string } };
+    if ((o.kind === "binary" || o.kind === "unary") && o.op) keys.push(o.op.key);
+    for (const v of Object.values(o)) if (v && typeof v === "object" && v !== (o as { span?: unknown }).span) walk(v);
+  };
+  walk(m.definitions);
+  assert.deepEqual(keys.sort(), ["!=", "==", "and", "and", "and then"]);
+});
+
+test("patterns", () => {
+  const pats = (src: string) => {
+    const m = parseClean(`module m is function f: bool is case x in ${src} -> null end case end function end module`);
+    const body = (m.definitions[0] as { body: Stmt }).body;
+    if (body.kind !== "case") assert.fail();
+    return body.matches[0]!.patterns.map(showPattern);
+  };
+  assert.deepEqual(pats("x"), ["x"]);
+  assert.deepEqual(pats("any"), ["any"]);
+  assert.deepEqual(pats("any nat"), ["(any nat)"]);
+  assert.deepEqual(pats("C (x, any, any T, D (y))"), ["(C x any (any T) (D y))"]);
+  assert.deepEqual(pats("C (x) of T | 0 | -1 | true"), ["(of (C x) T)", "(val 0)", "(val (- 1))", "true"]);
 });
