@@ -129,6 +129,25 @@ export const Msg = {
 
   // ---- 6000-6999: run time --------------------------------------------------
   RuntimeError: e(6001, "{0}"),
+  Overflow: e(6002, "value {0} is out of the bounds of type {1} ({2} .. {3})"),
+  DivisionByZero: e(6003, "division by zero"),
+  CaseNoMatch: e(6004, "no pattern of this 'case' matches the value {0}"),
+  AssertFailed: e(6005, "assertion failed"),
+  ExceptionNotCaught: e(6006, "exception '{0}' is raised and not caught"),
+  NoReturnValue: e(6007, "function '{0}' ended without returning a value"),
+  IndexOutOfRange: e(6008, "index {0} is out of the bounds {1} .. {2} of array type {3}"),
+  NoSuchField: e(6009, "the value {0} has no field '{1}'"),
+  EmptyCollection: e(6010, "'{0}' of an empty list or string"),
+  InfiniteNegotiation: e(6011, "action '{0}': no party emits offer {1}, of type {2}, which has too many values to enumerate: emit a value, or use a finite type (bool, enumeration, range)"),
+  InfiniteAny: e(6012, "'{0} := any {1}': type {1} has too many values to enumerate: use a finite type (bool, enumeration, range)"),
+  RequireFailed: e(6013, "the 'require' clause of '{0}' is false"),
+  NotInType: e(6014, "{0} is not a value of type {1}"),
+  NoBody: e(6015, "function '{0}' has no LNT body (external): it cannot be executed"),
+  RecursionTooDeep: e(6016, "recursion too deep while evaluating '{0}'"),
+  SilentLoop: e(6017, "this behaviour runs for ever without performing an action (a loop or recursion with no action)"),
+  UnguardedRecursion: e(6018, "unguarded recursion: process '{0}' calls itself before any action"),
+  EnsureFailed: e(6019, "the 'ensure' clause of '{0}' is false"),
+  ValueOutOfRange: e(6020, "{0} of {1} is out of range"),
 
   // ---- 9000-9999: internal --------------------------------------------------
   Internal: e(9001, "internal compiler error: {0}"),
