@@ -1,0 +1,142 @@
+// What one step of a protocol state machine produces: messages to send, rendezvous that
+// happened (manager side), and the firing of the task's own offer (task side). The host
+// carries the bytes and runs the task; the core never does I/O.
+/// <reference path="./portable.d.ts" />
+
+import { Participant, Reader, Writer, readValues, writeValues } from "./codec.js";
+
+/** An encoded message and its destination: a manager id or a task id. */
+export class Envelope {
+  toManager: bool;
+  to: i32;
+  bytes: Uint8Array;
+
+  constructor(toManager: bool, to: i32, bytes: Uint8Array) {
+    this.toManager = toManager;
+    this.to = to;
+    this.bytes = bytes;
+  }
+}
+
+/** A committed rendezvous, reported by the manager that negotiated it. */
+export class Action {
+  manager: i32;
+  neg: i32;
+  gate: i32;
+  values: Array<Uint8Array>;
+  participants: Array<Participant>;
+
+  constructor(manager: i32, neg: i32, gate: i32, values: Array<Uint8Array>, participants: Array<Participant>) {
+    this.manager = manager;
+    this.neg = neg;
+    this.gate = gate;
+    this.values = values;
+    this.participants = participants;
+  }
+}
+
+/** The task's own move: offer `offer` (or its internal step, offer = -1) fired at `step`. */
+export class Fired {
+  step: i32;
+  gate: i32;
+  offer: i32;
+  values: Array<Uint8Array>;
+
+  constructor(step: i32, gate: i32, offer: i32, values: Array<Uint8Array>) {
+    this.step = step;
+    this.gate = gate;
+    this.offer = offer;
+    this.values = values;
+  }
+}
+
+export class Effects {
+  sends: Array<Envelope> = new Array<Envelope>();
+  actions: Array<Action> = new Array<Action>();
+  fired: Fired | null = null;
+
+  toTask(task: i32, bytes: Uint8Array): void {
+    this.sends.push(new Envelope(false, task, bytes));
+  }
+
+  toManager(manager: i32, bytes: Uint8Array): void {
+    this.sends.push(new Envelope(true, manager, bytes));
+  }
+}
+
+/**
+ * Effects as bytes, so that a host (or a test comparing the Wasm and the JS builds) reads
+ * the same thing from either build: sends, then actions, then the firing.
+ */
+export function encodeEffects(fx: Effects): Uint8Array {
+  const w = new Writer();
+  w.uint(fx.sends.length);
+  for (let i = 0; i < fx.sends.length; i++) {
+    const e = fx.sends[i];
+    w.bool(e.toManager);
+    w.uint(e.to);
+    w.bytes(e.bytes);
+  }
+  w.uint(fx.actions.length);
+  for (let i = 0; i < fx.actions.length; i++) {
+    const a = fx.actions[i];
+    w.uint(a.manager);
+    w.uint(a.neg);
+    w.uint(a.gate);
+    writeValues(w, a.values);
+    w.uint(a.participants.length);
+    for (let k = 0; k < a.participants.length; k++) {
+      const p = a.participants[k];
+      w.uint(p.task);
+      w.uint(p.step);
+      w.uint(p.offer);
+      w.bool(p.shared);
+    }
+  }
+  const f = fx.fired;
+  if (f === null) w.bool(false);
+  else {
+    w.bool(true);
+    w.uint(f.step);
+    // Internal steps have gate = offer = -1: shifted by one to stay unsigned on the wire.
+    w.uint(f.gate + 1);
+    w.uint(f.offer + 1);
+    writeValues(w, f.values);
+  }
+  return w.finish();
+}
+
+export function decodeEffects(bytes: Uint8Array): Effects {
+  const r = new Reader(bytes);
+  const fx = new Effects();
+  const ns = r.uint();
+  for (let i = 0; i < ns; i++) {
+    const toManager = r.bool();
+    const to = r.uint();
+    fx.sends.push(new Envelope(toManager, to, r.bytes()));
+  }
+  const na = r.uint();
+  for (let i = 0; i < na; i++) {
+    const manager = r.uint();
+    const neg = r.uint();
+    const gate = r.uint();
+    const values = readValues(r);
+    const np = r.uint();
+    const ps = new Array<Participant>();
+    for (let k = 0; k < np; k++) {
+      const task = r.uint();
+      const step = r.uint();
+      const offer = r.uint();
+      const shared = r.bool();
+      ps.push(new Participant(task, step, offer, shared));
+    }
+    fx.actions.push(new Action(manager, neg, gate, values, ps));
+  }
+  if (r.bool()) {
+    const step = r.uint();
+    const gate = r.uint() - 1;
+    const offer = r.uint() - 1;
+    fx.fired = new Fired(step, gate, offer, readValues(r));
+  }
+  return fx;
+}

@@ -1,0 +1,263 @@
+// The manager (gate side) of the negotiation: owns some gates, keeps the latest READY of
+// every task that offers on them, finds a rendezvous among those offers that the gate's
+// synchronization vectors allow and whose values every party accepts, and commits it:
+// at once when every participant is exclusive to this manager, otherwise by sending the
+// proposal down the lock path of the shared participants. One proposal at a time.
+/// <reference path="./portable.d.ts" />
+
+import {
+  Commit, MSG_ABORT, MSG_DONE, MSG_READY, MSG_RELEASE, NegRef, Offer, Participant, Proposal,
+  Reader, Ready, Writer, bytesEqual, messageKind,
+} from "./codec.js";
+import { Action, Effects } from "./effects.js";
+import { Oracle } from "./oracle.js";
+
+/** The gates of one manager and, per gate, its synchronization vectors (sorted task ids). */
+export class ManagerConfig {
+  id: i32;
+  taskCount: i32;
+  gates: Array<i32>;
+  vectors: Array<Array<Array<i32>>>;
+
+  constructor(id: i32, taskCount: i32, gates: Array<i32>, vectors: Array<Array<Array<i32>>>) {
+    this.id = id;
+    this.taskCount = taskCount;
+    this.gates = gates;
+    this.vectors = vectors;
+  }
+}
+
+class Found {
+  gate: i32;
+  values: Array<Uint8Array>;
+  participants: Array<Participant>;
+
+  constructor(gate: i32, values: Array<Uint8Array>, participants: Array<Participant>) {
+    this.gate = gate;
+    this.values = values;
+    this.participants = participants;
+  }
+}
+
+export class ManagerSide {
+  config: ManagerConfig;
+  oracle: Oracle;
+  /** task -> its latest READY here (stale ones are dropped when a lock is refused). */
+  ready: Array<Ready | null> = new Array<Ready | null>();
+  /** The proposal in flight on its lock path, if any. */
+  pending: Proposal | null = null;
+  nextNeg: i32 = 1;
+  /** Where the next search starts among (gate, vector) pairs, so no vector starves another. */
+  cursor: i32 = 0;
+  /** Rendezvous found but given up because a participant had moved on (for statistics). */
+  aborted: i32 = 0;
+
+  constructor(config: ManagerConfig, oracle: Oracle) {
+    this.config = config;
+    this.oracle = oracle;
+    for (let t = 0; t < config.taskCount; t++) this.ready.push(null);
+  }
+
+  receive(bytes: Uint8Array): Effects {
+    const fx = new Effects();
+    const kind = messageKind(bytes);
+    const r = new Reader(bytes);
+    r.byte();
+    if (kind == MSG_READY) {
+      const rd = Ready.decode(r);
+      const old = this.ready[rd.task];
+      if (old === null || old.step < rd.step) this.ready[rd.task] = rd;
+    } else if (kind == MSG_DONE) {
+      this.onDone(fx, NegRef.decode(kind, r));
+    } else if (kind == MSG_ABORT) {
+      this.onAbort(fx, NegRef.decode(kind, r));
+    } else {
+      throw new Error("manager: unexpected message kind");
+    }
+    if (this.pending === null) this.schedule(fx);
+    return fx;
+  }
+
+  private onDone(fx: Effects, n: NegRef): void {
+    const p = this.pending;
+    if (p === null || p.neg != n.neg) throw new Error("manager: DONE for no pending proposal");
+    this.pending = null;
+    this.consume(p.participants);
+    fx.actions.push(new Action(this.config.id, p.neg, p.gate, p.values, p.participants));
+  }
+
+  private onAbort(fx: Effects, n: NegRef): void {
+    const p = this.pending;
+    // A refusal of the pending proposal; a late refusal of an older one cannot happen since
+    // a manager has one proposal in flight and each path member answers it at most once.
+    if (p === null || p.neg != n.neg) throw new Error("manager: ABORT for no pending proposal");
+    this.pending = null;
+    this.aborted++;
+    const stale = this.ready[n.task];
+    if (stale !== null && stale.step <= n.step) this.ready[n.task] = null;
+    const path = p.path();
+    for (let i = 0; i < n.pos; i++) {
+      fx.toTask(path[i], new NegRef(MSG_RELEASE, this.config.id, p.neg, path[i], 0, i).encode());
+    }
+  }
+
+  /** The participants fired: forget their READYs of that step (newer ones stay). */
+  private consume(ps: Array<Participant>): void {
+    for (let i = 0; i < ps.length; i++) {
+      const rd = this.ready[ps[i].task];
+      if (rd !== null && rd.step == ps[i].step) this.ready[ps[i].task] = null;
+    }
+  }
+
+  /** Commit every rendezvous found among exclusive tasks, until one needs locks or none is left. */
+  private schedule(fx: Effects): void {
+    while (this.pending === null) {
+      const f = this.find();
+      if (f === null) return;
+      const neg = this.nextNeg++;
+      let shared = false;
+      for (let i = 0; i < f.participants.length; i++) if (f.participants[i].shared) shared = true;
+      if (!shared) {
+        for (let i = 0; i < f.participants.length; i++) {
+          const q = f.participants[i];
+          fx.toTask(q.task, new Commit(this.config.id, neg, q.step, f.gate, q.offer, f.values).encode());
+        }
+        this.consume(f.participants);
+        fx.actions.push(new Action(this.config.id, neg, f.gate, f.values, f.participants));
+      } else {
+        const p = new Proposal(this.config.id, neg, f.gate, f.values, f.participants, 0);
+        this.pending = p;
+        fx.toTask(p.path()[0], p.encode());
+      }
+    }
+  }
+
+  private find(): Found | null {
+    const pairs = new Array<i32>();
+    for (let g = 0; g < this.config.gates.length; g++) {
+      for (let v = 0; v < this.config.vectors[g].length; v++) pairs.push((g << 16) | v);
+    }
+    for (let k = 0; k < pairs.length; k++) {
+      const at = (this.cursor + k) % pairs.length;
+      const g = pairs[at] >> 16;
+      const v = pairs[at] & 0xffff;
+      const f = this.matchVector(this.config.gates[g], this.config.vectors[g][v]);
+      if (f !== null) {
+        this.cursor = (at + 1) % pairs.length;
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /** The first combination of offers (one per task of the vector) and values that agree. */
+  private matchVector(gate: i32, vector: Array<i32>): Found | null {
+    const choices = new Array<Array<Offer>>();
+    for (let i = 0; i < vector.length; i++) {
+      const rd = this.ready[vector[i]];
+      if (rd === null) return null;
+      const mine = new Array<Offer>();
+      for (let k = 0; k < rd.offers.length; k++) if (rd.offers[k].gate == gate) mine.push(rd.offers[k]);
+      if (mine.length == 0) return null;
+      choices.push(mine);
+    }
+    const pick = new Array<i32>();
+    for (let i = 0; i < vector.length; i++) pick.push(0);
+    while (true) {
+      const combo = new Array<Offer>();
+      for (let i = 0; i < vector.length; i++) combo.push(choices[i][pick[i]]);
+      const values = this.agree(vector, combo);
+      if (values !== null) {
+        const ps = new Array<Participant>();
+        for (let i = 0; i < vector.length; i++) {
+          const rd = this.ready[vector[i]]!;
+          ps.push(new Participant(rd.task, rd.step, combo[i].index, !rd.exclusive));
+        }
+        return new Found(gate, values, ps);
+      }
+      // Next combination, odometer-style.
+      let i = vector.length - 1;
+      while (i >= 0) {
+        pick[i]++;
+        if (pick[i] < choices[i].length) break;
+        pick[i] = 0;
+        i--;
+      }
+      if (i < 0) return null;
+    }
+    return null; // unreachable; asc wants a return after a `while (true)`
+  }
+
+  /**
+   * Values on which the offers agree: emitted values must be equal; a position nobody emits
+   * ranges over its (finite) type, in the type's order; every guard must accept the vector.
+   */
+  private agree(vector: Array<i32>, combo: Array<Offer>): Array<Uint8Array> | null {
+    const arity = combo[0].positions.length;
+    for (let i = 1; i < combo.length; i++) if (combo[i].positions.length != arity) return null;
+    const fixed = new Array<Uint8Array | null>();
+    const free = new Array<i32>();
+    const freeType = new Array<i32>();
+    for (let p = 0; p < arity; p++) {
+      let value: Uint8Array | null = null;
+      let type = 0;
+      for (let i = 0; i < combo.length; i++) {
+        const pos = combo[i].positions[p];
+        if (pos.emit) {
+          const prev = value;
+          if (prev !== null && !bytesEqual(prev, pos.value)) return null;
+          value = pos.value;
+        } else {
+          type = pos.type;
+        }
+      }
+      fixed.push(value);
+      if (value === null) {
+        if (this.oracle.cardinality(type) <= 0) return null;
+        free.push(p);
+        freeType.push(type);
+      }
+    }
+    const idx = new Array<i32>();
+    for (let k = 0; k < free.length; k++) idx.push(0);
+    while (true) {
+      const values = new Array<Uint8Array>();
+      let f = 0;
+      for (let p = 0; p < arity; p++) {
+        const v = fixed[p];
+        if (v !== null) values.push(v);
+        else {
+          values.push(this.oracle.valueAt(freeType[f], idx[f]));
+          f++;
+        }
+      }
+      let ok = true;
+      for (let i = 0; i < combo.length && ok; i++) {
+        const o = combo[i];
+        if (o.guard != 0 && !this.oracle.accepts(vector[i], o.guard, o.captured, values)) ok = false;
+      }
+      if (ok) return values;
+      let k = free.length - 1;
+      while (k >= 0) {
+        idx[k]++;
+        if (idx[k] < this.oracle.cardinality(freeType[k])) break;
+        idx[k] = 0;
+        k--;
+      }
+      if (k < 0) return null;
+    }
+    return null; // unreachable; asc wants a return after a `while (true)`
+  }
+
+  /** Canonical bytes of the state, for the explorer's state hashing. */
+  fingerprint(w: Writer): void {
+    for (let t = 0; t < this.ready.length; t++) {
+      const rd = this.ready[t];
+      w.uint(rd === null ? 0 : rd.step);
+    }
+    const p = this.pending;
+    w.uint(p === null ? 0 : p.neg);
+    w.uint(this.nextNeg);
+    w.uint(this.cursor);
+  }
+}

@@ -1,0 +1,167 @@
+// The task side of the negotiation: one per task, beside the task's compiled code. It
+// announces the task's offers (READY, numbered by the task's step), grants locks on that
+// step in the order they come, forwards a granted lock along the path, commits when it is
+// the last of the path, and tells the host which offer fired.
+/// <reference path="./portable.d.ts" />
+
+import {
+  Commit, MSG_ABORT, MSG_COMMIT, MSG_DONE, MSG_LOCK, MSG_RELEASE, NegRef, Offer, Proposal,
+  Reader, Ready, Writer, messageKind,
+} from "./codec.js";
+import { Effects, Fired } from "./effects.js";
+
+export class TaskSide {
+  id: i32;
+  /** gate -> the manager that owns it (static, from the compiled model). */
+  gateManager: Array<i32>;
+  /** Incremented each time the task reaches a new state; READY and LOCK carry it. */
+  step: i32 = 0;
+  /** False while the task is between states (after a firing, before its next offers). */
+  offering: bool = false;
+  offers: Array<Offer> = new Array<Offer>();
+  internal: bool = false;
+  /** The proposal that holds this task's lock, if any. */
+  held: Proposal | null = null;
+  /** Locks on the current step that came while the lock was held, in arrival order. */
+  waiting: Array<Proposal> = new Array<Proposal>();
+
+  constructor(id: i32, gateManager: Array<i32>) {
+    this.id = id;
+    this.gateManager = gateManager;
+  }
+
+  /**
+   * The task reached a new state with these offers (and, if `internal`, a step it may take
+   * alone). Sends one READY per manager concerned; exclusive when there is only one and no
+   * internal step, for then that manager alone can move the task.
+   */
+  offer(offers: Array<Offer>, internal: bool): Effects {
+    const fx = new Effects();
+    if (this.offering) throw new Error("task: offer() while already offering");
+    this.step++;
+    this.offering = true;
+    this.offers = offers;
+    this.internal = internal;
+    const managers = new Array<i32>();
+    for (let i = 0; i < offers.length; i++) {
+      const m = this.gateManager[offers[i].gate];
+      if (!managers.includes(m)) managers.push(m);
+    }
+    managers.sort((a: i32, b: i32): i32 => a - b);
+    const exclusive = managers.length == 1 && !internal;
+    for (let k = 0; k < managers.length; k++) {
+      const mine = new Array<Offer>();
+      for (let i = 0; i < offers.length; i++) {
+        if (this.gateManager[offers[i].gate] == managers[k]) mine.push(offers[i]);
+      }
+      fx.toManager(managers[k], new Ready(this.id, this.step, exclusive, mine).encode());
+    }
+    return fx;
+  }
+
+  /** Whether the task may take its internal step now (it holds no lock). */
+  canMoveAlone(): bool {
+    return this.offering && this.internal && this.held === null;
+  }
+
+  /** The task takes its internal step; pending locks are refused. */
+  moveAlone(): Effects {
+    const fx = new Effects();
+    if (!this.canMoveAlone()) throw new Error("task: internal step while locked or not offering");
+    this.fire(fx, -1, -1, new Array<Uint8Array>());
+    return fx;
+  }
+
+  receive(bytes: Uint8Array): Effects {
+    const fx = new Effects();
+    const kind = messageKind(bytes);
+    const r = new Reader(bytes);
+    r.byte();
+    if (kind == MSG_LOCK) this.onLock(fx, Proposal.decode(r));
+    else if (kind == MSG_COMMIT) this.onCommit(fx, Commit.decode(r));
+    else if (kind == MSG_RELEASE) this.onRelease(fx, NegRef.decode(kind, r));
+    else throw new Error("task: unexpected message kind");
+    return fx;
+  }
+
+  private onLock(fx: Effects, p: Proposal): void {
+    const me = p.find(this.id);
+    if (me === null) throw new Error("task: lock for a proposal without this task");
+    if (!this.offering || me.step != this.step) this.refuse(fx, p, me.step);
+    else if (this.held !== null) this.waiting.push(p);
+    else this.grant(fx, p);
+  }
+
+  private grant(fx: Effects, p: Proposal): void {
+    this.held = p;
+    const path = p.path();
+    if (p.pos + 1 < path.length) {
+      fx.toTask(path[p.pos + 1], p.withPos(p.pos + 1).encode());
+      return;
+    }
+    // Last of the path: every shared participant is locked on the proposal's step, and the
+    // exclusive ones can only be moved by the manager that is waiting on this proposal.
+    for (let i = 0; i < p.participants.length; i++) {
+      const q = p.participants[i];
+      if (q.task == this.id) continue;
+      fx.toTask(q.task, new Commit(p.manager, p.neg, q.step, p.gate, q.offer, p.values).encode());
+    }
+    fx.toManager(p.manager, new NegRef(MSG_DONE, p.manager, p.neg, this.id, this.step, p.pos).encode());
+    const me = p.find(this.id)!;
+    this.fire(fx, p.gate, me.offer, p.values);
+  }
+
+  private refuse(fx: Effects, p: Proposal, step: i32): void {
+    fx.toManager(p.manager, new NegRef(MSG_ABORT, p.manager, p.neg, this.id, step, p.pos).encode());
+  }
+
+  private onCommit(fx: Effects, c: Commit): void {
+    const h = this.held;
+    if (h !== null) {
+      if (h.manager != c.manager || h.neg != c.neg) throw new Error("task: commit for another proposal than the held one");
+    } else if (!this.offering || c.step != this.step) {
+      throw new Error("task: commit for a step the task is not offering");
+    }
+    this.fire(fx, c.gate, c.offer, c.values);
+  }
+
+  private onRelease(fx: Effects, n: NegRef): void {
+    const h = this.held;
+    if (h === null || h.manager != n.manager || h.neg != n.neg) throw new Error("task: release of a lock not held");
+    this.held = null;
+    while (this.held === null && this.waiting.length > 0) {
+      this.grant(fx, this.waiting.shift()!);
+    }
+  }
+
+  /** The task leaves its step: its queued locks are refused, its other READYs go stale. */
+  private fire(fx: Effects, gate: i32, offer: i32, values: Array<Uint8Array>): void {
+    for (let i = 0; i < this.waiting.length; i++) {
+      const p = this.waiting[i];
+      this.refuse(fx, p, p.find(this.id)!.step);
+    }
+    this.waiting = new Array<Proposal>();
+    this.held = null;
+    this.offering = false;
+    this.offers = new Array<Offer>();
+    fx.fired = new Fired(this.step, gate, offer, values);
+  }
+
+  /** Canonical bytes of the state, for the explorer's state hashing. */
+  fingerprint(w: Writer): void {
+    w.uint(this.step);
+    w.bool(this.offering);
+    const h = this.held;
+    if (h === null) w.bool(false);
+    else {
+      w.bool(true);
+      w.uint(h.manager);
+      w.uint(h.neg);
+    }
+    w.uint(this.waiting.length);
+    for (let i = 0; i < this.waiting.length; i++) {
+      w.uint(this.waiting[i].manager);
+      w.uint(this.waiting[i].neg);
+    }
+  }
+}
