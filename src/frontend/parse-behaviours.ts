@@ -11,7 +11,7 @@ import type { Parser } from "./parser-core.js";
 import { parseExpr, parsePattern } from "./parse-expressions.js";
 
 /** Tokens at which a statement sequence stops (besides `end`, definition keywords and end of file). */
-const SEQ_CLOSERS: ReadonlySet<string> = new Set(["[]", "||", "|", "else", "elsif", "by", "in", "->"]);
+const SEQ_CLOSERS: ReadonlySet<string> = new Set(["[]", "||", "|", "else", "elsif", "by", "in"]);
 const SEQ_SKIP_STOPS: ReadonlySet<string> = new Set([";", ...SEQ_CLOSERS]);
 
 function atCloser(p: Parser): boolean {

@@ -22,7 +22,6 @@ const WORD_PREC: ReadonlyMap<string, number> = new Map([
 ]);
 const POW_PREC = 7;
 
-const STRUCTURAL: ReadonlySet<string> = new Set([")", "]", "}", ";", ",", "[]", "||", "|", "->", "=>", ":=", "("]);
 
 /**
  * The lookup key of an operator: lower-cased, one space in `and then`, and
@@ -243,9 +242,8 @@ function parsePrimary(p: Parser): Expr {
     default:
       break;
   }
+  // The token is left to the enclosing construct, which skips to its next separator.
   p.error(Msg.ExpectedExpression, [p.describe()]);
-  // A stray symbol is dropped; a bracket, separator or keyword is left to the enclosing construct.
-  if (t.kind === "punct" && !STRUCTURAL.has(t.key)) p.advance();
   return { kind: "name", name: p.missingIdent(), span: p.span(t.start, t.start) };
 }
 

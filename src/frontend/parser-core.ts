@@ -129,7 +129,7 @@ export class Parser {
         return t.text.length > 24 ? `string ${t.text.slice(0, 20)}..."` : `string ${t.text}`;
       case "ident": {
         const next = this.peek();
-        if (t.key === "end" && next.kind === "ident" && END_WORDS.has(next.key)) return `'end ${next.text}'`;
+        if (t.key === "end" && next.kind === "ident") return quote(`end ${next.text}`);
         return quote(t.text);
       }
       default:

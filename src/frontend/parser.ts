@@ -64,6 +64,8 @@ function parseUnit(p: Parser): Module {
   const pragmas = parsePragmas(p);
   const definitions: Definition[] = [];
   while (!p.atEof() && !p.isEnd("module")) {
+    // `end modul`: the module's misspelt end, reported below.
+    if (p.isKw("end") && !(p.peek().kind === "ident" && DEFINITION_KEYWORDS.has(p.peek().key))) break;
     if (p.isDefinitionStart()) {
       const before = p.pos;
       const d = parseDefinition(p);

@@ -366,3 +366,170 @@ test("patterns", () => {
   assert.deepEqual(pats("C (x, any, any T, D (y))"), ["(C x any (any T) (D y))"]);
   assert.deepEqual(pats("C (x) of T | 0 | -1 | true"), ["(of (C x) T)", "(val 0)", "(val (- 1))", "true"]);
 });
+
+// ---------------------------------------------------------------------------
+// Both spellings
+
+/** The tree without positions and spelling records, for comparing spellings. */
+function normalise(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(normalise);
+  if (!v || typeof v !== "object") return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (k === "span" || k === "file" || k === "text" || k === "keyword" || k === "quoted" || k === "eval") continue;
+    // `none` and `exit` are the old and new names of the exception channel.
+    out[k] = k === "key" && x === "none" ? "exit" : normalise(x);
+  }
+  return out;
+}
+
+test("old and new spellings give the same tree", () => {
+  const old = parseClean(`module m with "get", "==" is
+type T is A (f: nat), B with "==", "!=", "<>" end type
+type R is range 0 .. 3 of nat end type
+type Arr is array [0 .. 3] of nat end type
+function f [E: none] (x: T): T is
+   if (x == A (1)) and (x != B) then raise E end if;
+   return x.{f => 1}
+end function
+process P [G: none, H: any] is
+   var x: T in
+      select G [] eval p (!?x); H (!x) [] only if true then i end if end select
+   end var
+end process
+end module`);
+  const neu = parseClean(`MODULE m WITH get, == IS
+type T is A (f: nat), B with ==, !=, <> end type
+type R is range 0 ... 3 of nat end type
+type Arr is array [0 ... 3] of nat end type
+function f [E: exit] (x: T): T is
+   if (x = A (1)) and (x <> B) then raise E () end if;
+   return x.{f -> 1}
+end function
+process P [G: exit, H: any] is
+   var x: T in
+      alt G [] p (!?x); H (!x) [] only if true then i end if end alt
+   end var
+end process
+end module`);
+  assert.deepEqual(normalise(neu.definitions), normalise(old.definitions));
+  assert.deepEqual(normalise(neu.withItems), normalise(old.withItems));
+  // What was written is still recorded.
+  const sel = (m: Module) => ((m.definitions[4] as { body: { body: Stmt } }).body.body as { keyword: string }).keyword;
+  assert.equal(sel(old), "select");
+  assert.equal(sel(neu), "alt");
+});
+
+// ---------------------------------------------------------------------------
+// Errors: exact place, code and message
+
+interface Expect {
+  readonly at: string;
+  readonly code: string;
+  readonly message?: string;
+}
+
+function errors(src: string): Expect[] {
+  const { diags } = parse(src);
+  return diags.sorted().map((d) => ({ at: where(d), code: d.code, message: d.message }));
+}
+
+function assertErrors(src: string, want: readonly Expect[]): void {
+  const got = errors(src);
+  assert.equal(got.length, want.length, `${src}\n${JSON.stringify(got, null, 1)}`);
+  want.forEach((w, k) => {
+    assert.equal(got[k]!.at, w.at, src);
+    assert.equal(got[k]!.code, w.code, src);
+    if (w.message) assert.equal(got[k]!.message, w.message, src);
+  });
+}
+
+const P = (body: string) => `module m is\nprocess P [G, H: any] is\n${body}\nend process\nend module\n`;
+
+test("syntax errors: exact line, column, code and message", () => {
+  assertErrors(P("   x := ;"), [{ at: "3:9", code: "LNT1013", message: "expected an expression, found ';'" }]);
+  assertErrors(P("   G H"), [{ at: "3:6", code: "LNT1010", message: "expected ';', found 'H'" }]);
+  assertErrors(P("   alt G [] H end select"), [
+    { at: "3:15", code: "LNT1011", message: "expected 'end alt' to close the 'alt' opened at line 3, found 'end select'" },
+  ]);
+  assertErrors(P("   loop\n      G\n   end if"), [
+    { at: "5:4", code: "LNT1011", message: "expected 'end loop' to close the 'loop' opened at line 3, found 'end if'" },
+  ]);
+  assertErrors(P("   par G || H"), [
+    { at: "4:1", code: "LNT1011", message: "expected 'end par' to close the 'par' opened at line 3, found 'end process'" },
+  ]);
+  assertErrors(P("   G (!x"), [{ at: "4:1", code: "LNT1010", message: "expected ')', found 'end process'" }]);
+  assertErrors(P("   G (?)"), [{ at: "3:8", code: "LNT1016", message: "expected a pattern, found ')'" }]);
+  assertErrors(P("   x := 1 of 2"), [{ at: "3:14", code: "LNT1017", message: "expected a type name, found '2'" }]);
+  assertErrors(P("   x := - -1"), [{ at: "3:11", code: "LNT1019" }]);
+  assertErrors(P("   x := -1 of int"), [{ at: "3:10", code: "LNT1018", message: "a prefix operator and 'of' must be parenthesised: write '(- 1) of int'" }]);
+  assertErrors(P("   then"), [{ at: "3:4", code: "LNT1014", message: "expected a statement or behaviour, found 'then'" }]);
+  assertErrors(P("   G @ H"), [
+    { at: "3:6", code: "LNT1001" },
+    { at: "3:8", code: "LNT1010", message: "expected ';', found 'H'" },
+  ]);
+  assertErrors(`module m is\nprocess P is null end process\nend module\njunk`, [
+    { at: "4:1", code: "LNT1020", message: "unexpected 'junk' after the end of the module" },
+  ]);
+  assertErrors(`module m is\n  x := 1\nend module`, [
+    { at: "2:3", code: "LNT1015", message: "expected a definition (type, function, channel or process), found 'x'" },
+  ]);
+  assertErrors(`module m is\ntype T is A, B\nend module`, [
+    { at: "3:1", code: "LNT1011", message: "expected 'end type' to close the 'type' opened at line 2, found 'end module'" },
+  ]);
+  assertErrors(`  -- nothing here\n`, [{ at: "1:1", code: "LNT1023" }]);
+  assertErrors(`process P is null end process`, [{ at: "1:1", code: "LNT1010", message: "expected 'module', found 'process'" }, { at: "1:30", code: "LNT1011" }]);
+  assertErrors(`module m is\nchannel C is nat end channel\nend module`, [{ at: "2:14", code: "LNT1010", message: "expected '(', found 'nat'" }]);
+  assertErrors(`module m is\nfunction f (x nat): nat is return x end function\nend module`, [{ at: "2:15", code: "LNT1010", message: "expected ':', found 'nat'" }]);
+  assertErrors(P("   break"), [{ at: "4:1", code: "LNT1010", message: "expected a loop label, found 'end process'" }]);
+  assertErrors(`module m is\nprocess P is "unterminated\nend process\nend module`, [
+    { at: "2:14", code: "LNT1002" },
+    { at: "2:14", code: "LNT1014" },
+  ]);
+});
+
+test("recovery: independent errors are all reported, without cascades", () => {
+  const src = `module m is
+type T is A, B with == end type
+process P [G, H: any] is
+   var x: nat in
+      x := ;
+      G (!x);
+      G H;
+      if x > 0 then G else H end if
+   end var
+end process
+function f (x: nat): nat is
+   return x +
+end function
+channel C is (nat) end channel
+process Q [G: any] is
+   alt G [] H end select
+end process
+process R [G: any] is
+   loop G end loop
+end process
+end module
+`;
+  const { module, diags } = parse(src);
+  assert.deepEqual(
+    diags.sorted().map((d) => `${where(d)} ${d.code}`),
+    ["5:12 LNT1013", "7:9 LNT1010", "13:1 LNT1013", "16:15 LNT1011"],
+  );
+  assert.ok(module);
+  assert.deepEqual(module.definitions.map((d) => d.name.text), ["T", "P", "f", "C", "Q", "R"]);
+  // The statements after an error are still in the tree.
+  assert.match(showDefinition(module.definitions[1]!), /\(if \(\(> x 0\) \(act G\)\) \(else \(act H\)\)\)/);
+});
+
+test("a missing 'end' inside nested blocks is reported once, at the right construct", () => {
+  const src = P(`   loop
+      alt
+         if a then G
+      [] H
+      end alt
+   end loop`);
+  assert.deepEqual(errors(src).map((e) => `${e.at} ${e.message}`), [
+    "6:7 expected 'end if' to close the 'if' opened at line 5, found '[]'",
+  ]);
+});
