@@ -310,12 +310,13 @@ export function generateIntrinsic(g: Globals, t: M.TypeDecl): void {
     // `T (v)` fills the array; `X[I] := E` is lowered to array_set.
     defineBuiltin(g, t.name, [def.element], t, "fill", t);
     g.arraySetters.set(t, defineBuiltin(g, "set", [t, g.predefined.nat, def.element], t, "array_set", t, { register: false }));
-  } else if (def.kind === "range") {
+  } else if (def.kind === "range" || def.kind === "subtype") {
     // A range value converts to its base type and back (`nat (x)`, `R (n)`).
     const base = def.base;
     defineBuiltin(g, base.name, [t], base, "convert", base);
-    if (base !== g.predefined.int) defineBuiltin(g, "int", [t], g.predefined.int, "convert", g.predefined.int);
-    if (base !== g.predefined.nat) defineBuiltin(g, "nat", [t], g.predefined.nat, "convert", g.predefined.nat);
+    const numeric = base.def.kind === "nat" || base.def.kind === "int";
+    if (numeric && base !== g.predefined.int) defineBuiltin(g, "int", [t], g.predefined.int, "convert", g.predefined.int);
+    if (numeric && base !== g.predefined.nat) defineBuiltin(g, "nat", [t], g.predefined.nat, "convert", g.predefined.nat);
     defineBuiltin(g, t.name, [base], t, "convert", t);
   }
 }

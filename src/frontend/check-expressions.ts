@@ -255,14 +255,56 @@ function computePoss(cx: BodyContext, e: A.Expr): Poss {
 
 /** Reports a mismatch between what was expected and what `e` can be. */
 function mismatch(cx: BodyContext, e: A.Expr, expected: M.TypeDecl, p: Poss): undefined {
-  if (p !== "err") cx.diags.add(Msg.TypeMismatch, e.span, [expected.name, describePoss(p)]);
-  else checkExpr(cx, e, undefined);
+  if (p === "err") checkExpr(cx, e, undefined);
+  else if (p.size === 0) explainEmpty(cx, e);
+  else cx.diags.add(Msg.TypeMismatch, e.span, [expected.name, describePoss(p)]);
   return undefined;
+}
+
+/** Reports why `e` can have no type at all (its own fault, or one of its parts'). */
+export function explainEmpty(cx: BodyContext, e: A.Expr): void {
+  const sub = (x: A.Expr): boolean => {
+    const p = possibleTypes(cx, x);
+    if (p === "err" || p.size === 0) {
+      if (p === "err") checkExpr(cx, x, undefined);
+      else explainEmpty(cx, x);
+      return true;
+    }
+    return false;
+  };
+  switch (e.kind) {
+    case "paren":
+      return explainEmpty(cx, e.expr);
+    case "field":
+      if (!sub(e.target)) cx.diags.add(Msg.NotAField, e.field.span, [describePoss(possibleTypes(cx, e.target)), e.field.text]);
+      return;
+    case "update": {
+      if (sub(e.target)) return;
+      const tp = possibleTypes(cx, e.target) as Map<M.TypeDecl, number>;
+      const t0 = cheapest(tp)[0]!;
+      const bad = e.updates.find((u) => !fieldType(t0, u.field.text)) ?? e.updates[0]!;
+      cx.diags.add(Msg.NotAField, bad.field.span, [t0.name, bad.field.text]);
+      return;
+    }
+    case "index":
+      if (!sub(e.target)) cx.diags.add(Msg.NotAnArray, e.target.span, [describePoss(possibleTypes(cx, e.target))]);
+      return;
+    case "collection":
+      if (!e.elements.some(sub)) cx.diags.add(Msg.CannotInferType, e.span);
+      return;
+    default:
+      // Names and calls: checking them reports the missing overload.
+      checkExpr(cx, e, undefined);
+  }
 }
 
 /** A condition: an expression of type bool. */
 export function checkCond(cx: BodyContext, e: A.Expr): M.Expr | undefined {
   const p = possibleTypes(cx, e);
+  if (p !== "err" && p.size === 0) {
+    explainEmpty(cx, e);
+    return undefined;
+  }
   if (p !== "err" && !p.has(cx.g.predefined.bool)) {
     cx.diags.add(Msg.ConditionNotBool, e.span, [describePoss(p)]);
     return undefined;
@@ -283,6 +325,10 @@ export function checkExpr(cx: BodyContext, e: A.Expr, expected: M.TypeDecl | und
     if (expected) {
       if (!p.has(expected)) return mismatch(cx, e, expected, p);
       return expected;
+    }
+    if (p.size === 0) {
+      explainEmpty(cx, e);
+      return undefined;
     }
     const best = cheapest(p);
     if (best.length === 1) return best[0];
@@ -476,7 +522,7 @@ export function chooseCallable(
   span: A.Expr["span"],
   cands: readonly Callable[] = cx.g.callables(name.key),
 ): Viable | undefined {
-  const what = "function";
+  const what = cands.length > 0 && cands.every((c) => c.target.kind !== "fn") ? "constructor" : "function";
   if (cands.length === 0) {
     cx.diags.add(Msg.UndeclaredFunction, name.span, [name.text]);
     return undefined;
@@ -565,6 +611,11 @@ function checkCall(
   expected: M.TypeDecl | undefined,
 ): M.Expr | undefined {
   const infos = callArgInfos(cx, args);
+  const empty = args.filter((a, i) => a.kind === "in" && infos[i]!.poss !== "err" && (infos[i]!.poss as Map<M.TypeDecl, number>).size === 0);
+  if (empty.length) {
+    for (const a of empty) if (a.kind === "in") explainEmpty(cx, a.expr);
+    return undefined;
+  }
   const v = chooseCallable(cx, name, infos, expected, e.span);
   if (!v) {
     // Still report what is wrong inside the arguments.

@@ -138,3 +138,41 @@ function checkCtorPattern(cx: BodyContext, p: A.Pattern, name: A.Ident, args: re
   });
   return ok ? { kind: "ctor", ctor: target.ctor, args: subs, type: t, span: p.span } : undefined;
 }
+
+/** Reports why pattern `p` can match no type at all (or why it is wrong whatever its type). */
+export function explainPattern(cx: BodyContext, p: A.Pattern): void {
+  switch (p.kind) {
+    case "name":
+    case "constructor": {
+      const name = p.kind === "name" ? p.name : p.ctor;
+      const args = p.kind === "name" ? [] : p.args;
+      if (p.kind === "name" && cx.vars.lookup(name.key)) return;
+      const ctors = cx.g.callables(name.key).filter((c) => c.target.kind !== "fn");
+      if (ctors.length === 0) {
+        if (p.kind === "name" || cx.g.callables(name.key).length === 0) {
+          cx.diags.add(p.kind === "name" ? Msg.PatternVarNotDeclared : Msg.UndeclaredFunction, name.span, [name.text]);
+        } else cx.diags.add(Msg.NotAProcedure, name.span, [name.text, "function, not a constructor: it"]);
+        return;
+      }
+      const fit = ctors.find((c) => c.params.length === args.length);
+      if (!fit) {
+        cx.diags.add(Msg.ArgArity, p.span, [name.text, ctors[0]!.params.length, args.length]);
+        return;
+      }
+      checkPattern(cx, p, fit.result!);
+      return;
+    }
+    case "value": {
+      const pe = possibleTypes(cx, p.expr);
+      if (pe === "err" || pe.size === 0) checkExpr(cx, p.expr, undefined);
+      return;
+    }
+    case "of":
+      if (!cx.g.types.get(p.type.key)) lookupType(cx.g, p.type);
+      else explainPattern(cx, p.pattern);
+      return;
+    case "any":
+      if (p.type) lookupType(cx.g, p.type);
+      return;
+  }
+}

@@ -19,11 +19,12 @@ import {
   cheapest,
   costIn,
   describePoss,
+  explainEmpty,
   fieldType,
   lookupException,
   possibleTypes,
 } from "./check-expressions.js";
-import { checkPattern, patternPoss } from "./check-patterns.js";
+import { checkPattern, explainPattern, patternPoss } from "./check-patterns.js";
 
 /** False (after reporting) when `v` is an `in` parameter, which cannot be assigned. */
 export function checkAssignable(cx: BodyContext, v: M.VarDecl, at: A.Ident): boolean {
@@ -468,11 +469,9 @@ function checkProcedureCall(
     cx.diags.add(Msg.NotAProcedure, name.span, [name.text, "constructor"]);
     return bad(cx, span);
   }
+  if (reportBadArgs(cx, args, infos)) return bad(cx, span);
   const v = chooseCallable(cx, name, infos, result ? result.type : "procedure", callSpan, cands);
-  if (!v || v.c.target.kind !== "fn") {
-    reportBadArgs(cx, args, infos);
-    return bad(cx, span);
-  }
+  if (!v || v.c.target.kind !== "fn") return bad(cx, span);
   const fn = v.c.target.fn;
   const actuals: M.Actual[] = [];
   let ok = true;
@@ -486,13 +485,21 @@ function checkProcedureCall(
   return { kind: "call", fn, args: actuals, exceptions: exc, result, span };
 }
 
-function reportBadArgs(cx: BodyContext, args: readonly A.Arg[], infos: readonly ArgInfo[]): void {
+/** Reports the arguments that are wrong whatever their context; false when there is none. */
+function reportBadArgs(cx: BodyContext, args: readonly A.Arg[], infos: readonly ArgInfo[]): boolean {
+  let found = false;
   args.forEach((a, i) => {
-    if (infos[i]!.poss !== "err") return;
-    if (a.kind === "emit") checkExpr(cx, a.expr, undefined);
-    else if (a.kind === "inout") lookupVar(cx, a.variable);
-    else if (a.pattern.kind === "name") lookupVar(cx, a.pattern.name);
+    const p = infos[i]!.poss;
+    if (p !== "err" && (p === "any" || p.size > 0)) return;
+    found = true;
+    if (a.kind === "emit") {
+      if (p === "err") checkExpr(cx, a.expr, undefined);
+      else explainEmpty(cx, a.expr);
+    } else if (a.kind === "inout") lookupVar(cx, a.variable);
+    else if (a.pattern.kind === "name" && !cx.g.callables(a.pattern.name.key).some((c) => c.target.kind !== "fn")) lookupVar(cx, a.pattern.name);
+    else explainPattern(cx, a.pattern);
   });
+  return found;
 }
 
 function gatesCompatible(formal: M.GateChannel, actual: M.GateChannel): boolean {
@@ -603,8 +610,7 @@ function checkComm(cx: BodyContext, s: A.ActionStmt, gate: M.GateDecl): M.Stmt {
       if (okp && (!best || cost < best.cost)) best = { p, cost };
     }
     if (!best) {
-      if (infos.some((x) => x.poss === "err")) reportBadArgs(cx, args, infos);
-      else cx.diags.add(Msg.OfferTypes, span, [ch.name, gate.name, infos.map((x) => describePoss(x.poss)).join(", ")]);
+      if (!reportBadArgs(cx, args, infos)) cx.diags.add(Msg.OfferTypes, span, [ch.name, gate.name, infos.map((x) => describePoss(x.poss)).join(", ")]);
       return bad(cx, span);
     }
     const p = best.p;
