@@ -5,8 +5,9 @@ import { UsageError, type Command, type CommandIO } from "./command.js";
 import { InternalError } from "../frontend/diagnostics.js";
 import { formatPosition } from "../frontend/source.js";
 import { checkCommand } from "./commands/check.js";
+import { exploreCommand } from "./commands/explore.js";
 
-const commands: readonly Command[] = [checkCommand];
+const commands: readonly Command[] = [checkCommand, exploreCommand];
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,0 +1,208 @@
+// `lntc explore`: the state space of a model in the Aldebaran (.aut) format,
+// computed by the reference interpreter (src/semantics). Also holds what the
+// three interpreter commands share: loading the model, choosing the root
+// process, and reporting run-time errors of the model.
+
+import { openSync, writeSync, readSync, closeSync, unlinkSync } from "node:fs";
+import { loadModel } from "../../frontend/index.js";
+import { checkRootCall } from "../../frontend/checker.js";
+import { DiagnosticBag } from "../../frontend/diagnostics.js";
+import { Msg } from "../../frontend/diagnostic-messages.js";
+import type { Model, ProcessDecl } from "../../frontend/model.js";
+import { nodeHost } from "../host.js";
+import { printDiagnostics } from "../diagnostics-output.js";
+import { UsageError, boolOpt, intOpt, stringOpt, type CommandIO, type Command, type ParsedArgs } from "../command.js";
+import { evalExpr, NO_EXC } from "../../semantics/evaluate.js";
+import { LntRuntimeError, type Value } from "../../semantics/values.js";
+import { explore } from "../../semantics/explorer.js";
+import { initialThread, type Thread } from "../../semantics/behaviour.js";
+
+export interface Prepared {
+  readonly model: Model;
+  readonly root: ProcessDecl;
+  readonly init: Thread;
+}
+
+/** Loads the model and builds the initial state; on failure prints diagnostics and returns the exit status. */
+export function prepare(path: string, rootText: string | undefined, io: CommandIO): Prepared | number {
+  const result = loadModel(path, nodeHost);
+  if (!result.model || result.diagnostics.hasErrors()) {
+    printDiagnostics(result.diagnostics, io, { quietWarnings: true });
+    return result.ioError ? 2 : 1;
+  }
+  const model = result.model;
+  const diags = new DiagnosticBag();
+  let root: ProcessDecl | undefined;
+  let args: Value[] = [];
+  try {
+    if (rootText !== undefined) {
+      const r = checkRootCall(model, rootText, diags);
+      if (!r || diags.hasErrors()) {
+        printDiagnostics(diags, io, { quietWarnings: true });
+        return 2;
+      }
+      root = r.process;
+      args = r.args.map((e) => evalExpr(e, [], NO_EXC));
+    } else {
+      root = model.root;
+      if (!root) diags.add(Msg.NoRootProcess, undefined);
+      else if (root.params.length > 0) diags.add(Msg.RootHasParams, root.span, [root.name]);
+      if (diags.hasErrors()) {
+        printDiagnostics(diags, io, { quietWarnings: true });
+        return 1;
+      }
+    }
+    return { model, root: root!, init: initialThread(root!, args) };
+  } catch (err) {
+    if (err instanceof LntRuntimeError) return reportRuntimeError(err, io, undefined);
+    throw err;
+  }
+}
+
+/** Prints a run-time error of the model (with the trace that reaches it) and returns exit status 1. */
+export function reportRuntimeError(err: LntRuntimeError, io: CommandIO, trace: readonly string[] | undefined): number {
+  const diags = new DiagnosticBag();
+  diags.add(err.msg, err.span, err.args);
+  printDiagnostics(diags, io);
+  if (trace) {
+    io.stderr.write(`trace to the state where it happens (${trace.length} action${trace.length === 1 ? "" : "s"}):\n`);
+    for (const l of trace) io.stderr.write(`  ${l}\n`);
+  }
+  return 1;
+}
+
+export function modelArg(args: ParsedArgs, command: string, count = 1): string[] {
+  if (args.positionals.length !== count) {
+    throw new UsageError(`lntc ${command} takes ${count === 1 ? "exactly one model file" : `${count} files`}`);
+  }
+  return args.positionals;
+}
+
+function autLabel(l: string): string {
+  return `"${l}"`;
+}
+
+export const exploreCommand: Command = {
+  name: "explore",
+  summary: "generate the state space (Aldebaran .aut) with the reference interpreter",
+  help: `Usage: lntc explore MODEL.lnt [-o OUT.aut] [--root 'P (args)'] [--max-states N] [--deadlocks]
+
+Generates the labelled transition system of the model by breadth-first search,
+with the reference semantics of LNT: visible actions are labelled as CADP
+prints them ('G !1 !TRUE'), internal actions 'i'. States that differ only in
+dead variables are one state. When the root process terminates, its state has
+no successor.
+
+Options:
+  -o, --output FILE   write the .aut there (default: standard output)
+  --root 'P (args)'   the root process and its arguments (default: MAIN)
+  --max-states N      stop after N states (the .aut is then partial)
+  --deadlocks         print the shortest trace to each deadlock found (on standard
+                      output; the .aut then goes there only if -o is given)
+  --quiet             no summary line
+
+Exit status: 0 done, 1 the model has an error (static or at run time), 2 usage or I/O error.`,
+  options: {
+    output: { type: "string", short: "o" },
+    root: { type: "string" },
+    "max-states": { type: "string" },
+    deadlocks: { type: "boolean" },
+    quiet: { type: "boolean" },
+  },
+  async run(args, io) {
+    const [path] = modelArg(args, "explore");
+    const maxStates = intOpt(args, "max-states", 1);
+    const out = stringOpt(args, "output");
+    const prep = prepare(path!, stringOpt(args, "root"), io);
+    if (typeof prep === "number") return prep;
+
+    // Transitions are written as found to a temporary file (or kept in memory
+    // for standard output); the header, which needs the counts, comes first.
+    const chunks: string[] = [];
+    const printAut = out !== undefined || !boolOpt(args, "deadlocks");
+    let buf = "";
+    let tmpFd: number | undefined;
+    const tmpPath = out !== undefined ? `${out}.tmp-${process.pid}` : undefined;
+    try {
+      if (tmpPath) tmpFd = openSync(tmpPath, "w");
+    } catch (err) {
+      io.stderr.write(`lntc explore: cannot write '${out}': ${(err as Error).message}\n`);
+      return 2;
+    }
+    const flush = (): void => {
+      if (buf.length === 0) return;
+      if (tmpFd !== undefined) writeSync(tmpFd, buf);
+      else if (printAut) chunks.push(buf);
+      buf = "";
+    };
+    const tty = Boolean(io.stderr.isTTY);
+    const t0 = Date.now();
+    const res = explore(prep.init, {
+      ...(maxStates !== undefined ? { maxStates } : {}),
+      onTransition(src, _lid, dst, label) {
+        buf += `(${src}, ${autLabel(label)}, ${dst})\n`;
+        if (buf.length > 1 << 16) flush();
+      },
+      ...(tty
+        ? {
+            onProgress(p: { states: number; transitions: number; explored: number }) {
+              const secs = (Date.now() - t0) / 1000;
+              io.stderr.write(`\r${p.states} states, ${p.transitions} transitions, ${Math.round(p.explored / Math.max(secs, 1e-3))} states/s   `);
+            },
+          }
+        : {}),
+      progressEvery: 5000,
+    });
+    if (tty) io.stderr.write("\r\x1b[K");
+    flush();
+    const header = `des (0, ${res.transitions}, ${res.states})\n`;
+    try {
+      if (tmpFd !== undefined && out !== undefined && tmpPath !== undefined) {
+        closeSync(tmpFd);
+        // Prepend the header: copy the body after it, block by block.
+        const fd = openSync(out, "w");
+        writeSync(fd, header);
+        const src = openSync(tmpPath, "r");
+        const block = Buffer.alloc(1 << 20);
+        for (;;) {
+          const n = readSync(src, block, 0, block.length, null);
+          if (n <= 0) break;
+          writeSync(fd, block, 0, n);
+        }
+        closeSync(src);
+        closeSync(fd);
+        unlinkSync(tmpPath);
+      } else if (printAut) {
+        io.stdout.write(header);
+        for (const c of chunks) io.stdout.write(c);
+      }
+    } catch (err) {
+      if (tmpPath) {
+        try {
+          unlinkSync(tmpPath);
+        } catch {
+          // already gone
+        }
+      }
+      io.stderr.write(`lntc explore: cannot write '${out}': ${(err as Error).message}\n`);
+      return 2;
+    }
+    if (res.error) return reportRuntimeError(res.error.error, io, res.traceTo(res.error.state));
+    const secs = (Date.now() - t0) / 1000;
+    if (!boolOpt(args, "quiet")) {
+      io.stderr.write(
+        `${res.states} states, ${res.transitions} transitions, ${res.deadlocks.length} deadlock${res.deadlocks.length === 1 ? "" : "s"}` +
+          `${res.terminated.length > 0 ? `, ${res.terminated.length} terminal` : ""}${res.truncated ? ` (stopped at --max-states ${maxStates})` : ""}` +
+          ` in ${secs.toFixed(2)} s\n`,
+      );
+    }
+    if (boolOpt(args, "deadlocks")) {
+      for (const d of res.deadlocks) {
+        const tr = res.traceTo(d);
+        io.stdout.write(`deadlock in state ${d} after ${tr.length} action${tr.length === 1 ? "" : "s"}:\n`);
+        for (const l of tr) io.stdout.write(`  ${l}\n`);
+      }
+    }
+    return 0;
+  },
+};
