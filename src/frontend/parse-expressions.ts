@@ -120,20 +120,25 @@ function isPrefixOp(p: Parser, t: Token): boolean {
 }
 
 function parseUnary(p: Parser): Expr {
-  const t = p.tok;
-  if (!isPrefixOp(p, t)) return parsePostfix(p);
-  p.advance();
-  if (isPrefixOp(p, p.tok)) p.error(Msg.ChainedPrefix);
-  p.enter();
-  let operand: Expr;
-  try {
-    operand = parseUnary(p);
-  } finally {
-    p.leave();
+  if (!isPrefixOp(p, p.tok)) return parsePostfix(p);
+  // A chain of prefix operators is read in a loop, not by recursion: `not not ... x`
+  // must not grow the stack, and the error for the chain is given once.
+  const ops: Token[] = [p.advance()];
+  while (isPrefixOp(p, p.tok)) {
+    if (ops.length === 1) p.error(Msg.ChainedPrefix);
+    ops.push(p.advance());
   }
-  if (operand.kind === "of") p.error(Msg.MixedPrefixOf, [`${t.text} ${p.file.text.slice(operand.expr.span.start, operand.expr.span.end)}`, operand.type.text], operand.span);
-  const op: Ident = { text: t.text, key: t.key, span: p.tokSpan(t) };
-  return { kind: "unary", op, operand, span: p.span(t.start, operand.span.end) };
+  let e = parsePostfix(p);
+  if (e.kind === "of") {
+    const inner = p.file.text.slice(e.expr.span.start, e.expr.span.end);
+    p.error(Msg.MixedPrefixOf, [`${ops[ops.length - 1]!.text} ${inner}`, e.type.text], e.span);
+  }
+  for (let k = ops.length - 1; k >= 0; k--) {
+    const t = ops[k]!;
+    const op: Ident = { text: t.text, key: t.key, span: p.tokSpan(t) };
+    e = { kind: "unary", op, operand: e, span: p.span(t.start, e.span.end) };
+  }
+  return e;
 }
 
 function parsePostfix(p: Parser): Expr {

@@ -533,3 +533,154 @@ test("a missing 'end' inside nested blocks is reported once, at the right constr
     "6:7 expected 'end if' to close the 'if' opened at line 5, found '[]'",
   ]);
 });
+
+// ---------------------------------------------------------------------------
+// Robustness: no input makes the parser throw, hang or overflow the stack
+
+/** Parses and checks the parser kept its promises: no exception, errors as diagnostics. */
+function survive(text: string, label: string): DiagnosticBag {
+  const diags = new DiagnosticBag();
+  assert.doesNotThrow(() => parseModule(sourceFile("fuzz.lnt", text), diags), label);
+  for (const d of diags.items) assert.ok(d.span && d.span.start >= 0 && d.span.end <= text.length, label);
+  return diags;
+}
+
+test("every truncation of every shared model is survived, with a diagnostic", () => {
+  for (const f of lntFiles(sharedModels)) {
+    const text = readFileSync(f, "utf8");
+    const end = text.lastIndexOf("end module");
+    const step = Math.max(1, Math.floor(text.length / 300));
+    for (let k = 0; k < end; k += step) {
+      const diags = survive(text.slice(0, k), `${f} cut at ${k}`);
+      // Cutting before `end module` always leaves something unclosed.
+      if (text.slice(0, k).trim() !== "") assert.ok(diags.hasErrors(), `${f} cut at ${k}`);
+    }
+  }
+});
+
+test("shared models with a token deleted or doubled are survived", () => {
+  for (const f of lntFiles(sharedModels)) {
+    const text = readFileSync(f, "utf8");
+    const words = [...text.matchAll(/\S+/g)];
+    for (let k = 0; k < words.length; k += 3) {
+      const w = words[k]!;
+      const at = w.index!;
+      survive(text.slice(0, at) + text.slice(at + w[0].length), `${f} without word ${k}`);
+      survive(text.slice(0, at) + w[0] + " " + text.slice(at), `${f} with word ${k} doubled`);
+    }
+  }
+});
+
+test("deep nesting is an error past the limit, not a stack overflow", () => {
+  const N = 100_000;
+  const cases: Record<string, string> = {
+    parens: `module m is function f: nat is return ${"(".repeat(N)}1${")".repeat(N)} end function end module`,
+    unclosed: `module m is function f: nat is return ${"(".repeat(N)}`,
+    ifs: `module m is process P [G: any] is ${"if x then ".repeat(N / 10)}G${" end if".repeat(N / 10)} end process end module`,
+    calls: `module m is function f: nat is return ${"f (".repeat(N)}1${")".repeat(N)} end function end module`,
+    patterns: `module m is function f: nat is case x in ${"C (".repeat(N)}x${")".repeat(N)} -> null end case end function end module`,
+    power: `module m is function f: nat is return ${"x ** ".repeat(N)}x end function end module`,
+    pars: `module m is process P [G: any] is ${"par G -> ".repeat(N / 10)}G${" end par".repeat(N / 10)} end process end module`,
+    braces: `module m is function f: nat is return ${"{".repeat(N)}`,
+  };
+  for (const [name, text] of Object.entries(cases)) {
+    const diags = survive(text, name);
+    assert.ok(diags.items.some((d) => d.code === "LNT1025"), name);
+  }
+  // Below the limit, nesting is fine.
+  survive(`module m is function f: nat is return ${"(".repeat(200)}1${")".repeat(200)} end function end module`, "200 parens");
+  assert.equal(parse(`module m is function f: nat is return ${"(".repeat(200)}1${")".repeat(200)} end function end module`).diags.items.length, 0);
+});
+
+test("long flat inputs are linear: 100k statements, operands, prefix operators, alternatives", () => {
+  const N = 100_000;
+  const t0 = performance.now();
+  assert.equal(survive(`module m is process P [G: any] is ${"G; ".repeat(N)}G end process end module`, "seq").items.length, 0);
+  assert.equal(survive(`module m is function f: nat is return ${"x + ".repeat(N)}x end function end module`, "sum").items.length, 0);
+  assert.equal(survive(`module m is process P [G: any] is alt ${"G [] ".repeat(N)}G end alt end process end module`, "alt").items.length, 0);
+  const chained = survive(`module m is function f: bool is return ${"not ".repeat(N)}x end function end module`, "not");
+  assert.deepEqual(chained.items.map((d) => d.code), ["LNT1019"]);
+  assert.ok(performance.now() - t0 < 5000);
+});
+
+test("token soup and random bytes are survived", () => {
+  let seed = 20261126;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const vocab = [
+    "module", "m", "is", "end", "process", "function", "type", "channel", "var", "in", "out", "if", "then", "else",
+    "elsif", "case", "of", "loop", "while", "for", "by", "until", "alt", "select", "par", "hide", "disrupt", "[]", "||",
+    "|", "->", "=>", "(", ")", "[", "]", "{", "}", ";", ",", ":", ":=", "!", "?", "!?", "x", "G", "1", "0.5", "'a'",
+    '"s"', "+", "-", "*", "**", "==", "<>", "and", "then", "or", "else", "not", "any", "where", "i", "null", "stop",
+    ".", "..", "...", ".{", "#", "return", "raise", "trap", "exception", "only", "eval", "use", "access", "break",
+    "assert", "require", "ensure", "list", "set", "sorted", "array", "range", "with", "none", "exit",
+  ];
+  for (let k = 0; k < 60; k++) {
+    const toks: string[] = k % 2 ? ["module", "m", "is"] : [];
+    const n = 50 + Math.floor(rnd() * 3000);
+    for (let j = 0; j < n; j++) toks.push(vocab[Math.floor(rnd() * vocab.length)]!);
+    survive(toks.join(k % 3 ? " " : "\n"), `soup ${k}`);
+  }
+  for (let k = 0; k < 20; k++) {
+    let text = "";
+    for (let j = 0; j < 5000; j++) text += String.fromCharCode(Math.floor(rnd() * (k % 2 ? 128 : 0x10000)));
+    survive(text, `bytes ${k}`);
+  }
+});
+
+// ---------------------------------------------------------------------------
+// Performance
+
+/** A valid model of about `lines` lines using most constructs. */
+function generate(lines: number): string {
+  const out = ["module big (other) with get, set is", "!nat_bits 32", "channel C is (nat), (x: nat, b: bool) end channel"];
+  for (let k = 0; out.length < lines; k++) {
+    out.push(
+      `type T${k} is A${k} (f: nat, g: bool), B${k} with ==, != end type`,
+      `type L${k} is sorted list of T${k} end type`,
+      `type R${k} is range 0 ... 9 of nat end type`,
+      `function f${k} [E: exit] (in x: nat, out y: nat, in out z: L${k}): nat is`,
+      `   var a: T${k}, n: nat in`,
+      `      a := A${k} (x * 2 + 1 mod 3, (x > 0) and then not (x == 7));`,
+      `      y := a.f; z := append (a.{f -> y + 1}, z);`,
+      `      for n := 0 while n < 10 by n := n + 1 loop`,
+      `         if n == x then raise E elsif n > x then break L else null end if`,
+      `      end loop;`,
+      `      case a in var q: nat in A${k} (q, any bool) where q > 1 -> return q | any -> return 0 end case`,
+      `   end var`,
+      `end function`,
+      `process P${k} [G, H: C, X: none] (n: nat) is`,
+      `   var x: nat, b: bool in`,
+      `      loop L in`,
+      `         alt`,
+      `            G (?x) where x < n; H (!x, true)`,
+      `         [] H (?x, ?b of bool); if b then break L end if`,
+      `         [] x := any nat where x < 3; X`,
+      `         [] only if n > 1 then i end if`,
+      `         end alt`,
+      `      end loop;`,
+      `      par G in`,
+      `         G -> P${k} [G, H, X] (n - 1)`,
+      `      || hide Y: none in Y; G (!1) end hide`,
+      `      end par`,
+      `   end var`,
+      `end process`,
+    );
+  }
+  out.push("end module");
+  return out.join("\n");
+}
+
+test("a 20,000-line model parses well under half a second", () => {
+  const text = generate(20_000);
+  assert.ok(text.split("\n").length >= 20_000);
+  const times: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const diags = new DiagnosticBag();
+    const t0 = performance.now();
+    const m = parseModule(sourceFile("big.lnt", text), diags);
+    times.push(performance.now() - t0);
+    assert.deepEqual(diags.items.map((d) => `${where(d)} ${d.message}`), []);
+    assert.ok(m && m.definitions.length > 2000);
+  }
+  assert.ok(Math.min(...times) < 500, `parse times ${times.map((t) => t.toFixed(0)).join(", ")} ms`);
+});
