@@ -6,8 +6,10 @@ import { InternalError } from "../frontend/diagnostics.js";
 import { formatPosition } from "../frontend/source.js";
 import { checkCommand } from "./commands/check.js";
 import { exploreCommand } from "./commands/explore.js";
+import { simulateCommand } from "./commands/simulate.js";
+import { traceCheckCommand } from "./commands/trace-check.js";
 
-const commands: readonly Command[] = [checkCommand, exploreCommand];
+const commands: readonly Command[] = [checkCommand, exploreCommand, simulateCommand, traceCheckCommand];
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
