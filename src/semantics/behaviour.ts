@@ -465,8 +465,9 @@ function joinable(sub: Sub): readonly Thread[] | undefined {
     case "took":
       return isTerminated(sub.body) ? [sub.body] : undefined;
     case "disrupt":
-      // Not eagerly: until the body's termination is taken, `by` may still interrupt.
-      return undefined;
+      // Termination is silent and immediate: once the body has ended, `by`
+      // can no longer start (see docs/semantics.md).
+      return isTerminated(sub.body) ? [sub.body] : undefined;
   }
 }
 

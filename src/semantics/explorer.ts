@@ -115,6 +115,8 @@ export function explore(init: Thread, opts: ExploreOptions = {}): ExploreResult 
       }
       (ends ? terminated : deadlocks).push(src);
     }
+    // Transitions form a set: the same label to the same target counts once.
+    const seen = succ.length > 1 ? new Set<string>() : undefined;
     for (const t of succ) {
       const key = stateKey(t.next);
       let dst = ids.get(key);
@@ -129,6 +131,11 @@ export function explore(init: Thread, opts: ExploreOptions = {}): ExploreResult 
         parent.push(src);
         parentLabel.push(lid);
         queue.push(t.next);
+      }
+      if (seen) {
+        const edge = `${lid} ${dst}`;
+        if (seen.has(edge)) continue;
+        seen.add(edge);
       }
       ntrans++;
       opts.onTransition?.(src, lid, dst, t.label);
