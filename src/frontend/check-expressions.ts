@@ -349,6 +349,10 @@ export function checkExpr(cx: BodyContext, e: A.Expr, expected: M.TypeDecl | und
       return checkCall(cx, e, e.name, [], undefined, expected);
     }
     case "number": {
+      if (expected?.def.kind === "range" && p !== "err" && !p.has(expected)) {
+        cx.diags.add(Msg.LiteralOutOfRange, e.span, [e.text, expected.name, String(expected.def.low), String(expected.def.high)]);
+        return undefined;
+      }
       const t = pick();
       if (!t) return undefined;
       const v = parseBig(e.text);

@@ -398,7 +398,9 @@ function argInfo(cx: BodyContext, a: A.Arg): ArgInfo {
 }
 
 function argVarName(a: A.Arg): string {
-  return a.kind === "inout" ? a.variable.text : a.kind === "receive" && a.pattern.kind === "name" ? a.pattern.name.text : "X";
+  if (a.kind === "inout") return a.variable.text;
+  if (a.kind === "receive") return a.pattern.kind === "name" ? a.pattern.name.text : "X";
+  return a.expr.kind === "name" ? a.expr.name.text : "X";
 }
 
 /** An actual against a formal of mode `mode` and type `t`. */
