@@ -8,7 +8,7 @@ import type {
   ParamMode, Pragma, ProcessDef, Profile, ProfileItem, Stmt, TypeBody, TypeDef, WithItem,
 } from "./ast.js";
 import type { SourceFile } from "./source.js";
-import type { DiagnosticBag } from "./diagnostics.js";
+import { InternalError, type DiagnosticBag } from "./diagnostics.js";
 import { Msg } from "./diagnostic-messages.js";
 import { tokenize } from "./lexer.js";
 import { Parser, isTooDeep, DEFINITION_KEYWORDS } from "./parser-core.js";
@@ -32,7 +32,8 @@ export function parseModule(file: SourceFile, diags: DiagnosticBag): Module | un
       if (!isTooDeep(e)) diags.add(Msg.TooDeep, p.tokSpan(), [p.depth]);
       return undefined;
     }
-    throw e;
+    if (e instanceof InternalError) throw e;
+    throw new InternalError(`parser: ${e instanceof Error ? e.message : String(e)}`, p.tokSpan());
   }
 }
 
@@ -194,7 +195,11 @@ function parseType(p: Parser): TypeDef {
   const name = p.expectName("a type name");
   p.expectKw("is");
   const pragmas = parsePragmas(p);
-  const body = parseTypeBody(p);
+  // An external type (`type T is !external !implementedby "T" end type`) has no body.
+  const body: TypeBody =
+    pragmas.length > 0 && (p.isKw("end") || p.isKw("with"))
+      ? { kind: "constructors", constructors: [], span: p.span(p.tok.start, p.tok.start) }
+      : parseTypeBody(p);
   pragmas.push(...parsePragmas(p));
   const withItems: WithItem[] = [];
   while (p.eatKw("with")) {
