@@ -65,8 +65,11 @@ export function reportRuntimeError(err: LntRuntimeError, io: CommandIO, trace: r
   diags.add(err.msg, err.span, err.args);
   printDiagnostics(diags, io);
   if (trace) {
-    io.stderr.write(`trace to the state where it happens (${trace.length} action${trace.length === 1 ? "" : "s"}):\n`);
-    for (const l of trace) io.stderr.write(`  ${l}\n`);
+    if (trace.length === 0) io.stderr.write("it happens in the initial state or in a transition from it\n");
+    else {
+      io.stderr.write(`it happens after these ${trace.length} action${trace.length === 1 ? "" : "s"}, in the last state or in a transition from it:\n`);
+      for (const l of trace) io.stderr.write(`  ${l}\n`);
+    }
   }
   return 1;
 }
@@ -155,6 +158,12 @@ Exit status: 0 done, 1 the model has an error (static or at run time), 2 usage o
     });
     if (tty) io.stderr.write("\r\x1b[K");
     flush();
+    if (res.error) {
+      // No partial .aut that could pass for the model's state space.
+      if (tmpFd !== undefined) closeSync(tmpFd);
+      if (tmpPath) unlinkSync(tmpPath);
+      return reportRuntimeError(res.error.error, io, res.traceTo(res.error.state));
+    }
     const header = `des (0, ${res.transitions}, ${res.states})\n`;
     try {
       if (tmpFd !== undefined && out !== undefined && tmpPath !== undefined) {
@@ -187,7 +196,6 @@ Exit status: 0 done, 1 the model has an error (static or at run time), 2 usage o
       io.stderr.write(`lntc explore: cannot write '${out}': ${(err as Error).message}\n`);
       return 2;
     }
-    if (res.error) return reportRuntimeError(res.error.error, io, res.traceTo(res.error.state));
     const secs = (Date.now() - t0) / 1000;
     if (!boolOpt(args, "quiet")) {
       io.stderr.write(
