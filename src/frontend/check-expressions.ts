@@ -476,7 +476,12 @@ export function checkExpr(cx: BodyContext, e: A.Expr, expected: M.TypeDecl | und
       return target && index ? { kind: "index", target, index, type: t, span: e.span } : undefined;
     }
     case "collection": {
-      const t = pick();
+      if (expected && !elementType(expected)) {
+        cx.diags.add(Msg.NotACollectionType, e.span, [expected.name]);
+        return undefined;
+      }
+      // With an expected type, each element is checked against its element type (precise errors).
+      const t = expected ?? pick();
       if (!t) return undefined;
       const et = elementType(t);
       if (!et) {

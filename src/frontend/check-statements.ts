@@ -595,8 +595,9 @@ function checkComm(cx: BodyContext, s: A.ActionStmt, gate: M.GateDecl): M.Stmt {
     const infos = args.map((a) => argInfo(cx, a));
     const sameArity = ch.profiles.filter((p) => p.length === args.length);
     if (sameArity.length === 0) {
-      const arities = [...new Set(ch.profiles.map((p) => p.length))].join(", ");
-      cx.diags.add(Msg.OfferArity, span, [gate.name, ch.name, arities, ch.profiles.length ? arities : "0", args.length]);
+      const arities = [...new Set(ch.profiles.map((p) => p.length))].join(" or ");
+      const profiles = ch.profiles.map((p) => `(${p.map((f) => f.type.name).join(", ")})`).join(" | ");
+      cx.diags.add(Msg.OfferArity, span, [gate.name, ch.name, arities || "0", profiles || "()", args.length]);
       return bad(cx, span);
     }
     let best: { p: readonly M.ProfileField[]; cost: number } | undefined;
