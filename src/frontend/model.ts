@@ -104,7 +104,11 @@ export interface GateDecl {
   readonly channel: GateChannel;
   /** Gates are exceptions too (`raise E`, `[E: exit]`). */
   readonly isException: boolean;
-  /** Index within the owning process's `gates` ++ `hiddenGates`, or within a function's exceptions. */
+  /**
+   * Index within the owning process's `gates` ++ `hiddenGates`, or within a
+   * function's exceptions (a function's `trap` exceptions come after them);
+   * -1 for the predefined `unexpected`.
+   */
   readonly index: number;
 }
 
@@ -187,7 +191,10 @@ export interface ProcessDecl {
   readonly name: string;
   readonly span: Span | undefined;
   readonly gates: readonly GateDecl[];
-  /** Gates declared by `hide` in the body, each with its own index after `gates`. */
+  /**
+   * Gates declared by `hide` in the body, each with its own index after
+   * `gates`; also the exceptions a `trap` in the body declares.
+   */
   readonly hiddenGates: GateDecl[];
   readonly params: readonly ParamDecl[];
   readonly requires: readonly Expr[];
