@@ -174,19 +174,25 @@ export function readOffer(r: Reader): Offer {
   return new Offer(index, gate, guard, captured, positions);
 }
 
-/** READY task -> manager: the task's offers on this manager's gates at `step`. */
+/**
+ * READY task -> manager: the task's offers on this manager's gates at `step`. It also
+ * carries the task's refusals of this manager's locks that came while the task was
+ * firing or queued behind the lock that won: they cost no message of their own.
+ */
 export class Ready {
   task: i32;
   step: i32;
   /** All of the task's offers at this step go to this manager: it may commit without a lock. */
   exclusive: bool;
   offers: Array<Offer>;
+  refusals: Array<NegRef>;
 
-  constructor(task: i32, step: i32, exclusive: bool, offers: Array<Offer>) {
+  constructor(task: i32, step: i32, exclusive: bool, offers: Array<Offer>, refusals: Array<NegRef>) {
     this.task = task;
     this.step = step;
     this.exclusive = exclusive;
     this.offers = offers;
+    this.refusals = refusals;
   }
 
   encode(): Uint8Array {
@@ -197,6 +203,13 @@ export class Ready {
     w.bool(this.exclusive);
     w.uint(this.offers.length);
     for (let i = 0; i < this.offers.length; i++) writeOffer(w, this.offers[i]);
+    w.uint(this.refusals.length);
+    for (let i = 0; i < this.refusals.length; i++) {
+      const a = this.refusals[i];
+      w.uint(a.neg);
+      w.uint(a.step);
+      w.uint(a.pos);
+    }
     return w.finish();
   }
 
@@ -207,7 +220,16 @@ export class Ready {
     const n = r.uint();
     const offers = new Array<Offer>();
     for (let i = 0; i < n; i++) offers.push(readOffer(r));
-    return new Ready(task, step, exclusive, offers);
+    const manager = -1; // filled in by the receiving manager, which knows its own id
+    const nr = r.uint();
+    const refusals = new Array<NegRef>();
+    for (let i = 0; i < nr; i++) {
+      const neg = r.uint();
+      const rstep = r.uint();
+      const pos = r.uint();
+      refusals.push(new NegRef(MSG_ABORT, manager, neg, task, rstep, pos));
+    }
+    return new Ready(task, step, exclusive, offers, refusals);
   }
 }
 

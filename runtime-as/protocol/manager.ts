@@ -2,7 +2,8 @@
 // every task that offers on them, finds a rendezvous among those offers that the gate's
 // synchronization vectors allow and whose values every party accepts, and commits it:
 // at once when every participant is exclusive to this manager, otherwise by sending the
-// proposal down the lock path of the shared participants. One proposal at a time.
+// proposal down the lock path of the shared participants. Several proposals may be in
+// flight at once if they share no task.
 /// <reference path="./portable.d.ts" />
 
 import {
@@ -44,8 +45,8 @@ export class ManagerSide {
   oracle: Oracle;
   /** task -> its latest READY here (stale ones are dropped when a lock is refused). */
   ready: Array<Ready | null> = new Array<Ready | null>();
-  /** The proposal in flight on its lock path, if any. */
-  pending: Proposal | null = null;
+  /** The proposals in flight on their lock paths (pairwise disjoint in tasks). */
+  pending: Array<Proposal> = new Array<Proposal>();
   nextNeg: i32 = 1;
   /** Where the next search starts among (gate, vector) pairs, so no vector starves another. */
   cursor: i32 = 0;
@@ -65,6 +66,7 @@ export class ManagerSide {
     r.byte();
     if (kind == MSG_READY) {
       const rd = Ready.decode(r);
+      for (let i = 0; i < rd.refusals.length; i++) this.onAbort(fx, rd.refusals[i]);
       const old = this.ready[rd.task];
       if (old === null || old.step < rd.step) this.ready[rd.task] = rd;
     } else if (kind == MSG_DONE) {
@@ -74,24 +76,36 @@ export class ManagerSide {
     } else {
       throw new Error("manager: unexpected message kind");
     }
-    if (this.pending === null) this.schedule(fx);
+    this.schedule(fx);
     return fx;
   }
 
+  /** Removes and returns the pending proposal numbered `neg`. */
+  private take(neg: i32): Proposal {
+    for (let i = 0; i < this.pending.length; i++) {
+      const p = this.pending[i];
+      if (p.neg == neg) {
+        this.pending.splice(i, 1);
+        return p;
+      }
+    }
+    throw new Error("manager: answer for no pending proposal");
+  }
+
+  private busy(task: i32): bool {
+    for (let i = 0; i < this.pending.length; i++) if (this.pending[i].find(task) !== null) return true;
+    return false;
+  }
+
   private onDone(fx: Effects, n: NegRef): void {
-    const p = this.pending;
-    if (p === null || p.neg != n.neg) throw new Error("manager: DONE for no pending proposal");
-    this.pending = null;
+    const p = this.take(n.neg);
     this.consume(p.participants);
     fx.actions.push(new Action(this.config.id, p.neg, p.gate, p.values, p.participants));
   }
 
   private onAbort(fx: Effects, n: NegRef): void {
-    const p = this.pending;
-    // A refusal of the pending proposal; a late refusal of an older one cannot happen since
-    // a manager has one proposal in flight and each path member answers it at most once.
-    if (p === null || p.neg != n.neg) throw new Error("manager: ABORT for no pending proposal");
-    this.pending = null;
+    // Each path member answers a proposal at most once, and only the refusing one answers.
+    const p = this.take(n.neg);
     this.aborted++;
     const stale = this.ready[n.task];
     if (stale !== null && stale.step <= n.step) this.ready[n.task] = null;
@@ -109,9 +123,12 @@ export class ManagerSide {
     }
   }
 
-  /** Commit every rendezvous found among exclusive tasks, until one needs locks or none is left. */
+  /**
+   * Commits every rendezvous found among exclusive tasks and proposes every one that needs
+   * locks, until none is left among the tasks not already in a pending proposal.
+   */
   private schedule(fx: Effects): void {
-    while (this.pending === null) {
+    while (true) {
       const f = this.find();
       if (f === null) return;
       const neg = this.nextNeg++;
@@ -126,7 +143,7 @@ export class ManagerSide {
         fx.actions.push(new Action(this.config.id, neg, f.gate, f.values, f.participants));
       } else {
         const p = new Proposal(this.config.id, neg, f.gate, f.values, f.participants, 0);
-        this.pending = p;
+        this.pending.push(p);
         fx.toTask(p.path()[0], p.encode());
       }
     }
@@ -155,7 +172,7 @@ export class ManagerSide {
     const choices = new Array<Array<Offer>>();
     for (let i = 0; i < vector.length; i++) {
       const rd = this.ready[vector[i]];
-      if (rd === null) return null;
+      if (rd === null || this.busy(vector[i])) return null;
       const mine = new Array<Offer>();
       for (let k = 0; k < rd.offers.length; k++) if (rd.offers[k].gate == gate) mine.push(rd.offers[k]);
       if (mine.length == 0) return null;
@@ -255,8 +272,8 @@ export class ManagerSide {
       const rd = this.ready[t];
       w.uint(rd === null ? 0 : rd.step);
     }
-    const p = this.pending;
-    w.uint(p === null ? 0 : p.neg);
+    w.uint(this.pending.length);
+    for (let i = 0; i < this.pending.length; i++) w.uint(this.pending[i].neg);
     w.uint(this.nextNeg);
     w.uint(this.cursor);
   }

@@ -24,6 +24,11 @@ export class TaskSide {
   held: Proposal | null = null;
   /** Locks on the current step that came while the lock was held, in arrival order. */
   waiting: Array<Proposal> = new Array<Proposal>();
+  /**
+   * Refusals not yet sent: locks queued when the task fired, or that came while it was
+   * between states. They ride on the next READY to their manager (or go alone then).
+   */
+  refusals: Array<NegRef> = new Array<NegRef>();
 
   constructor(id: i32, gateManager: Array<i32>) {
     this.id = id;
@@ -32,8 +37,9 @@ export class TaskSide {
 
   /**
    * The task reached a new state with these offers (and, if `internal`, a step it may take
-   * alone). Sends one READY per manager concerned; exclusive when there is only one and no
-   * internal step, for then that manager alone can move the task.
+   * alone); also to be called with no offers when the task ends or is stuck. Sends one
+   * READY per manager concerned, exclusive when there is only one and no internal step,
+   * for then that manager alone can move the task.
    */
   offer(offers: Array<Offer>, internal: bool): Effects {
     const fx = new Effects();
@@ -54,9 +60,33 @@ export class TaskSide {
       for (let i = 0; i < offers.length; i++) {
         if (this.gateManager[offers[i].gate] == managers[k]) mine.push(offers[i]);
       }
-      fx.toManager(managers[k], new Ready(this.id, this.step, exclusive, mine).encode());
+      const refused = new Array<NegRef>();
+      const rest = new Array<NegRef>();
+      for (let i = 0; i < this.refusals.length; i++) {
+        if (this.refusals[i].manager == managers[k]) refused.push(this.refusals[i]);
+        else rest.push(this.refusals[i]);
+      }
+      this.refusals = rest;
+      fx.toManager(managers[k], new Ready(this.id, this.step, exclusive, mine, refused).encode());
     }
+    this.flushInto(fx);
     return fx;
+  }
+
+  /**
+   * Sends the pending refusals now. A host calls it when the task will not reach its next
+   * state soon (a long computation), since the refused managers and the tasks locked
+   * before this one on those paths wait for them.
+   */
+  flush(): Effects {
+    const fx = new Effects();
+    this.flushInto(fx);
+    return fx;
+  }
+
+  private flushInto(fx: Effects): void {
+    for (let i = 0; i < this.refusals.length; i++) fx.toManager(this.refusals[i].manager, this.refusals[i].encode());
+    this.refusals = new Array<NegRef>();
   }
 
   /** Whether the task may take its internal step now (it holds no lock). */
@@ -87,7 +117,8 @@ export class TaskSide {
   private onLock(fx: Effects, p: Proposal): void {
     const me = p.find(this.id);
     if (me === null) throw new Error("task: lock for a proposal without this task");
-    if (!this.offering || me.step != this.step) this.refuse(fx, p, me.step);
+    if (!this.offering) this.refusals.push(this.refusal(p, me.step));
+    else if (me.step != this.step) fx.toManager(p.manager, this.refusal(p, me.step).encode());
     else if (this.held !== null) this.waiting.push(p);
     else this.grant(fx, p);
   }
@@ -111,8 +142,8 @@ export class TaskSide {
     this.fire(fx, p.gate, me.offer, p.values);
   }
 
-  private refuse(fx: Effects, p: Proposal, step: i32): void {
-    fx.toManager(p.manager, new NegRef(MSG_ABORT, p.manager, p.neg, this.id, step, p.pos).encode());
+  private refusal(p: Proposal, step: i32): NegRef {
+    return new NegRef(MSG_ABORT, p.manager, p.neg, this.id, step, p.pos);
   }
 
   private onCommit(fx: Effects, c: Commit): void {
@@ -134,11 +165,11 @@ export class TaskSide {
     }
   }
 
-  /** The task leaves its step: its queued locks are refused, its other READYs go stale. */
+  /** The task leaves its step: its queued locks will be refused, its other READYs go stale. */
   private fire(fx: Effects, gate: i32, offer: i32, values: Array<Uint8Array>): void {
     for (let i = 0; i < this.waiting.length; i++) {
       const p = this.waiting[i];
-      this.refuse(fx, p, p.find(this.id)!.step);
+      this.refusals.push(this.refusal(p, p.find(this.id)!.step));
     }
     this.waiting = new Array<Proposal>();
     this.held = null;
@@ -162,6 +193,11 @@ export class TaskSide {
     for (let i = 0; i < this.waiting.length; i++) {
       w.uint(this.waiting[i].manager);
       w.uint(this.waiting[i].neg);
+    }
+    w.uint(this.refusals.length);
+    for (let i = 0; i < this.refusals.length; i++) {
+      w.uint(this.refusals[i].manager);
+      w.uint(this.refusals[i].neg);
     }
   }
 }

@@ -153,11 +153,13 @@ export class Simulation {
     } else if (ev.kind === "offer") {
       const t = ev.task;
       this.moving[t] = false;
+      this.step[t]!++;
       if (this.fired[t]! >= this.sys.maxSteps) {
+        // Out of budget: the task ends, offering nothing (which also sends its refusals).
         this.done[t] = true;
+        this.effects(t, decodeEffects(this.core.taskOffer(t, offersBytes({ offers: [] }), false)), 0, 0);
         return;
       }
-      this.step[t]!++;
       const st = this.sys.tasks[t]!.states[this.state[t]!]!;
       this.effects(t, decodeEffects(this.core.taskOffer(t, offersBytes(st), st.internal !== undefined)), 0, 0);
     } else {
