@@ -254,7 +254,7 @@ function parseOffers(p: Parser): Arg[] {
   do {
     const start = p.tok.start;
     let field: Ident | undefined;
-    if (p.isName() && p.isPunct("->", p.peek())) {
+    if (p.isName() && (p.isPunct("->", p.peek()) || p.isPunct("=>", p.peek()))) {
       field = p.ident(p.advance());
       p.advance();
     }

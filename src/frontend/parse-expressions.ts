@@ -260,7 +260,7 @@ export function parseCallArgs(p: Parser): CallArg[] {
   do {
     const start = p.tok.start;
     let field: Ident | undefined;
-    if (p.isName() && p.isPunct("->", p.peek())) {
+    if (p.isName() && (p.isPunct("->", p.peek()) || p.isPunct("=>", p.peek()))) {
       field = p.ident(p.advance());
       p.advance();
     }
@@ -313,11 +313,8 @@ function parsePrimaryPattern(p: Parser): Pattern {
       p.advance();
       const args: Pattern[] = [];
       if (!p.isPunct(")")) {
-        do {
-          // Named field patterns `f -> P` keep only the pattern.
-          if (p.isName() && p.isPunct("->", p.peek())) p.pos += 2;
-          args.push(parsePattern(p));
-        } while (p.eatPunct(","));
+        do args.push(parsePattern(p));
+        while (p.eatPunct(","));
       }
       p.expectPunct(")");
       return { kind: "constructor", ctor: name, args, span: p.spanFrom(t.start) };

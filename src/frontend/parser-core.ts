@@ -127,6 +127,8 @@ export class Parser {
         return "end of file";
       case "string":
         return t.text.length > 24 ? `string ${t.text.slice(0, 20)}..."` : `string ${t.text}`;
+      case "char":
+        return `character ${t.text}`;
       case "ident": {
         const next = this.peek();
         if (t.key === "end" && next.kind === "ident") return quote(`end ${next.text}`);

@@ -47,7 +47,8 @@ function parseUnit(p: Parser): Module {
   let name: Ident = p.missingIdent();
   let imports: Ident[] = [];
   let withItems: WithItem[] = [];
-  if (p.eatKw("module")) {
+  const hadHeader = p.eatKw("module");
+  if (hadHeader) {
     name = p.expectName("a module name");
     if (p.eatPunct("(")) {
       if (!p.isPunct(")")) {
@@ -80,11 +81,13 @@ function parseUnit(p: Parser): Module {
       continue;
     }
     p.error(Msg.ExpectedDefinition, [p.describe()]);
-    p.advance();
+    // A stray `end process` goes as a whole, so that `process` starts nothing.
+    if (p.isKw("end") && p.peek().kind === "ident") p.pos += 2;
+    else p.advance();
     while (!p.atEof() && !p.isDefinitionStart() && !p.isEnd("module")) p.advance();
   }
   if (p.isEnd("module")) p.pos += 2;
-  else p.expectEnd("module", start);
+  else if (hadHeader) p.expectEnd("module", start);
   if (!p.atEof()) p.error(Msg.TrailingInput, [p.describe()]);
   return { kind: "module", file: p.file, name, imports, withItems, pragmas, definitions, span: p.span(start, p.file.text.length) };
 }

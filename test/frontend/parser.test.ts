@@ -478,7 +478,19 @@ test("syntax errors: exact line, column, code and message", () => {
     { at: "3:1", code: "LNT1011", message: "expected 'end type' to close the 'type' opened at line 2, found 'end module'" },
   ]);
   assertErrors(`  -- nothing here\n`, [{ at: "1:1", code: "LNT1023" }]);
-  assertErrors(`process P is null end process`, [{ at: "1:1", code: "LNT1010", message: "expected 'module', found 'process'" }, { at: "1:30", code: "LNT1011" }]);
+  assertErrors(`process P is null end process`, [{ at: "1:1", code: "LNT1010", message: "expected 'module', found 'process'" }]);
+  assertErrors(`module m is
+process P is G end process end process
+end module`, [
+    { at: "2:28", code: "LNT1015", message: "expected a definition (type, function, channel or process), found 'end process'" },
+  ]);
+  assertErrors(`module m is
+process P is G
+process Q is H end process
+end module`, [
+    { at: "3:1", code: "LNT1011", message: "expected 'end process' to close the 'process' opened at line 2, found 'process'" },
+  ]);
+  assertErrors(P("   x := 'a' 'b'"), [{ at: "3:13", code: "LNT1010", message: "expected ';', found character 'b'" }]);
   assertErrors(`module m is\nchannel C is nat end channel\nend module`, [{ at: "2:14", code: "LNT1010", message: "expected '(', found 'nat'" }]);
   assertErrors(`module m is\nfunction f (x nat): nat is return x end function\nend module`, [{ at: "2:15", code: "LNT1010", message: "expected ':', found 'nat'" }]);
   assertErrors(P("   break"), [{ at: "4:1", code: "LNT1010", message: "expected a loop label, found 'end process'" }]);
