@@ -696,3 +696,59 @@ test("a 20,000-line model parses well under half a second", () => {
   }
   assert.ok(Math.min(...times) < 500, `parse times ${times.map((t) => t.toFixed(0)).join(", ")} ms`);
 });
+
+// ---------------------------------------------------------------------------
+// Spans and idioms of real models
+
+test("every node's span lies within its parent's, in every shared model", () => {
+  for (const f of lntFiles(sharedModels)) {
+    const text = readFileSync(f, "utf8");
+    const m = parseClean(text);
+    const walk = (node: unknown, parent: { start: number; end: number } | undefined, path: string): void => {
+      if (Array.isArray(node)) return node.forEach((x, k) => walk(x, parent, `${path}[${k}]`));
+      if (!node || typeof node !== "object") return;
+      let here = parent;
+      const s = (node as { span?: { start: number; end: number; file?: unknown } }).span;
+      if (s && s.file) {
+        assert.ok(s.start <= s.end && s.end <= text.length, `${f} ${path}`);
+        if (parent) assert.ok(s.start >= parent.start && s.end <= parent.end, `${f} ${path}`);
+        here = s;
+      }
+      for (const [k, v] of Object.entries(node)) if (k !== "span" && k !== "file") walk(v, here, `${path}.${k}`);
+    };
+    walk(m, undefined, "module");
+  }
+});
+
+test("statement spans cover their text exactly", () => {
+  const src = "module m is process P [G: any] is G (!1) where x > 0; x := f (y) end process end module";
+  const m = parseClean(src);
+  const body = (m.definitions[0] as { body: Stmt }).body;
+  if (body.kind !== "seq") assert.fail();
+  assert.deepEqual(body.stmts.map((s) => src.slice(s.span.start, s.span.end)), ["G (!1) where x > 0", "x := f (y)"]);
+  assert.equal(src.slice(body.span.start, body.span.end), "G (!1) where x > 0; x := f (y)");
+});
+
+test("idioms seen in published models", () => {
+  // Ranges and arrays written without spaces around the dots.
+  assert.deepEqual(defs("type S is range 1..1 of nat with == end type\ntype M is array [1..2] of D end type"), [
+    "(type S (range 1 1 nat) (with ==))",
+    "(type M (array 1 2 D))",
+  ]);
+  // Constructors named like keywords-that-are-not: `i`, `and`, `xor`.
+  assert.deepEqual(defs("type N is i (x: nat), f (y: nat), xor, and end type"), ["(type N (i (x:nat)) (f (y:nat)) xor and)"]);
+  // Receiving a constructor pattern annotated with its type; old field update.
+  assert.equal(beh("RECV (?task, ?COMMIT (p) of message); l := l.{p => insert (t, l.p)}"),
+    "(seq (act RECV (?task ?(of (COMMIT p) message))) (:= l (.{} l p=(insert t (. l p)))))");
+  // Guards spread over lines, `[...]` calls with converted literals, `access` first.
+  assert.equal(beh("access G;\nCORE [...] (1 of SId);\nG (?d, ?a)\n   where ((d != N) and (a != M))"),
+    "(seq (access G) (act CORE [...] ((of 1 SId))) (act G (?d ?a) where (paren (and (paren (!= d N)) (paren (!= a M))))))");
+  // `require` before the body of a procedure, array element update through a field.
+  assert.deepEqual(defs("function deq (in out b: B) is\n   require (b.front != -1);\n   b.arr[Nat (b.front)] := b.arr[Nat (b.front)].{s -> Free}\nend function"), [
+    "(function deq ((in out b:B)) (:= ([] (. b arr) (Nat (. b front))) (.{} ([] (. b arr) (Nat (. b front))) s=Free)))",
+  ]);
+  // Comparisons bind tighter than `or`: `il=1 or il=n`.
+  assert.equal(expr("(il=1 or il=n)"), "(paren (or (= il 1) (= il n)))");
+  // Keywords in upper case and empty parameter lists.
+  assert.deepEqual(defs("function p1 (): T is RETURN NIL end function"), ["(function p1 ():T (return NIL))"]);
+});
