@@ -433,6 +433,21 @@ function checkActual(cx: BodyContext, a: A.Arg, mode: M.ParamMode, t: M.TypeDecl
   return mode === "out" ? { kind: "out", variable: v } : { kind: "in out", variable: v };
 }
 
+/** A variable may receive at most one out / in out actual of a call. */
+function distinctOuts(cx: BodyContext, actuals: readonly M.Actual[], args: readonly A.Arg[], span: Span): boolean {
+  const seen = new Set<M.VarDecl>();
+  for (const a of actuals) {
+    if (a.kind === "in") continue;
+    if (seen.has(a.variable)) {
+      const at = args.find((x) => x.kind !== "emit" && argVarName(x).toLowerCase() === a.variable.name.toLowerCase());
+      cx.diags.add(Msg.SameVarTwiceOut, at?.span ?? span, [a.variable.name]);
+      return false;
+    }
+    seen.add(a.variable);
+  }
+  return true;
+}
+
 /** Maps actuals to formals by position, then by name (`x -> E`). */
 function alignByName(cx: BodyContext, args: readonly A.Arg[], names: readonly string[], callee: string, span: Span): (A.Arg | undefined)[] | undefined {
   if (args.length !== names.length) {
@@ -483,6 +498,7 @@ function checkProcedureCall(
     else ok = false;
   });
   const exc = checkExceptionActuals(cx, fn, exceptions === "..." ? undefined : exceptions, callSpan);
+  if (ok && !distinctOuts(cx, actuals, args, callSpan)) ok = false;
   if (!ok || !exc) return bad(cx, span);
   return { kind: "call", fn, args: actuals, exceptions: exc, result, span };
 }
@@ -564,6 +580,7 @@ function checkProcessCall(cx: BodyContext, s: A.ActionStmt, proc: M.ProcessDecl)
       else ok = false;
     });
   }
+  if (ok && !distinctOuts(cx, args, s.args ?? [], span)) ok = false;
   return ok ? { kind: "pcall", process: proc, gates, args, span } : bad(cx, span);
 }
 
@@ -690,6 +707,7 @@ function checkCase(cx: BodyContext, s: A.CaseStmt): M.Stmt {
       const body = checkStmt(cx, m.body);
       matches.push({ patterns, where, body });
     }
+    if (ok && !exhaustive(t, matches)) cx.diags.add(Msg.CaseNotExhaustive, s.scrutinee.span, [t.name]);
     return ok && scrutinee ? { kind: "case", scrutinee, matches, span } : bad(cx, span);
   } finally {
     cx.vars.pop();
@@ -780,4 +798,27 @@ function checkTrap(cx: BodyContext, s: A.TrapStmt): M.Stmt {
     if (entry) handlers[i] = { exception: entry.exception, body: checkStmt(cx, h.body) };
   });
   return ok ? { kind: "trap", handlers, body, span } : bad(cx, span);
+}
+
+/** Whether a pattern matches every value of its type. */
+function irrefutable(p: M.Pattern): boolean {
+  return p.kind === "any" || p.kind === "var";
+}
+
+/**
+ * Whether the unguarded matches cover every value: a wildcard or variable, or
+ * every constructor (with irrefutable arguments), or both booleans.
+ */
+function exhaustive(t: M.TypeDecl, matches: readonly M.Match[]): boolean {
+  const pats = matches.filter((m) => !m.where).flatMap((m) => m.patterns);
+  if (pats.some(irrefutable)) return true;
+  const def = t.def;
+  const coveredCtors = new Set(pats.filter((p) => p.kind === "ctor" && p.args.every(irrefutable)).map((p) => (p.kind === "ctor" ? p.ctor : undefined)));
+  if (def.kind === "constructors") return def.constructors.every((c) => coveredCtors.has(c));
+  if (def.kind === "list") return coveredCtors.has(def.nil) && coveredCtors.has(def.cons);
+  if (def.kind === "bool") {
+    const vals = new Set(pats.map((p) => (p.kind === "value" && p.expr.kind === "literal" ? p.expr.value : undefined)));
+    return vals.has(true) && vals.has(false);
+  }
+  return false;
 }

@@ -559,3 +559,21 @@ test("the shared error models of names and types are rejected where and why they
     assert.ok(hit, `${path}: ${errors(r).map((d) => `${lineOf(d)}: ${d.message}`).join(" | ")}`);
   }
 });
+
+test("a case that may match no value is warned about; a variable gets at most one out actual per call", () => {
+  const { r } = load(`type T is A, B (n: nat), C end type
+function f (t: T): nat is
+  case t in -- @w
+    var k: nat in
+    A -> return 0
+  | B (k) where k > 0 -> return k
+  | C -> return 2
+  end case
+end function
+function g (b: bool): nat is case b in true -> return 1 | false -> return 0 end case end function
+function h (t: T): nat is case t in var k: nat in A -> return 0 | B (k) -> return k | C -> return 2 end case end function`);
+  assert.deepEqual(r.diagnostics.items.filter((d) => d.code === "LNT3023").map((d) => lineOf(d)), [5]);
+  rejects(`function two (out a, b: nat) is a := 1; b := 2 end function
+process P is var n: nat in two (?n, ?n); -- @e
+  use n end var end process`, "LNT3020", ["n"]);
+});
