@@ -188,7 +188,12 @@ export function initialThread(root: ProcessDecl, args: readonly Value[]): Thread
   root.params.forEach((p, i) => {
     frame[p.variable.index] = args[i];
   });
-  return normalise({ proc: root, frame, genv: allGates(root), k: [exec(root.body)], sub: undefined, keep: null });
+  try {
+    return normalise({ proc: root, frame, genv: allGates(root), k: [exec(root.body)], sub: undefined, keep: null });
+  } catch (err) {
+    if (err instanceof Raise) throw new LntRuntimeError(Msg.ExceptionNotCaught, err.span, [err.gate.name]);
+    throw err;
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -197,7 +202,7 @@ export function initialThread(root: ProcessDecl, args: readonly Value[]): Thread
 const SILENT_BUDGET = 5_000_000;
 
 /** Runs deterministic silent steps until the thread stands at an action, a choice, `stop`, termination or a pending sub-construct. */
-export function normalise(t: Thread): Thread {
+export function normalise(t: Thread, raised?: Raise): Thread {
   let proc = t.proc;
   let frame = t.frame;
   let genv = t.genv;
@@ -234,6 +239,8 @@ export function normalise(t: Thread): Thread {
     throw new LntRuntimeError(Msg.ExceptionNotCaught, r.span, [r.gate.name]);
   };
 
+  // An exception raised while the offers of an action were evaluated.
+  if (raised) unwind(raised);
   for (;;) {
     if (--budget < 0) throw new LntRuntimeError(Msg.SilentLoop, lastSpan);
     if (sub) {
@@ -495,6 +502,17 @@ function joined(t: Thread, parts: readonly Thread[]): Thread {
 const MAX_CHOICE_DEPTH = 400;
 
 export function moves(t: Thread, depth = 0): Move[] {
+  try {
+    return movesOf(t, depth);
+  } catch (err) {
+    // Offers, `any ... where` and guards are evaluated before the action: an
+    // exception they raise is raised by the statement, which is replaced.
+    if (err instanceof Raise && t.k.length > 0 && !t.sub) return moves(normalise(withTop(t, undefined), err), depth + 1);
+    throw err;
+  }
+}
+
+function movesOf(t: Thread, depth: number): Move[] {
   if (depth > MAX_CHOICE_DEPTH) throw new LntRuntimeError(Msg.UnguardedRecursion, t.proc.span, [t.proc.name]);
   if (t.sub) return subMoves(t, t.sub, depth);
   if (t.k.length === 0) return [{ gate: "exit", slots: [], commit: () => t }];
@@ -551,7 +569,12 @@ export function moves(t: Thread, depth = 0): Move[] {
               }
               if (!matchPattern(o.pattern, values[j]!, frame, exc)) return null;
             }
-            if (s.where && evalExpr(s.where, frame, exc) !== true) return null;
+            try {
+              if (s.where && evalExpr(s.where, frame, exc) !== true) return null;
+            } catch (err) {
+              if (err instanceof Raise) throw new LntRuntimeError(Msg.ExceptionNotCaught, err.span, [err.gate.name]);
+              throw err;
+            }
             return normalise({ ...after, frame });
           },
         },
@@ -780,6 +803,16 @@ export function resolve(m: Move): { values: Value[]; next: Thread }[] {
 
 /** The transitions of a root state: labels as CADP prints them (`i` for internal actions). */
 export function transitions(root: Thread): { label: string; next: Thread }[] {
+  try {
+    return transitionsOf(root);
+  } catch (err) {
+    if (err instanceof Raise) throw new LntRuntimeError(Msg.ExceptionNotCaught, err.span, [err.gate.name]);
+    if (err instanceof RangeError) throw new LntRuntimeError(Msg.RecursionTooDeep, root.proc.span, [root.proc.name]);
+    throw err;
+  }
+}
+
+function transitionsOf(root: Thread): { label: string; next: Thread }[] {
   const out: { label: string; next: Thread }[] = [];
   for (const m of moves(root)) {
     if (m.gate === "exit") continue;
