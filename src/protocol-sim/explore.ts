@@ -15,10 +15,10 @@ export interface Exploration {
   maxDepth: number;
 }
 
-export function explore(sys: SimSystem, makeCore: CoreFactory, maxStates = 2_000_000): Exploration {
+export function explore(sys: SimSystem, makeCore: CoreFactory, maxStates = 2_000_000, fifo = true): Exploration {
   const config = configBytes(sys);
   const fresh = (path: number[]): Simulation => {
-    const sim = new Simulation(sys, makeCore(config));
+    const sim = new Simulation(sys, makeCore(config), 1, fifo);
     for (const i of path) sim.apply(sim.events()[i]!);
     return sim;
   };

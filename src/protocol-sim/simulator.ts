@@ -15,7 +15,7 @@ import { possibleRendezvous, refuseReason, vectorAllowed } from "./reference.js"
 export class ProtocolFailure extends Error {}
 
 export type SimEvent =
-  | { kind: "deliver"; channel: number }
+  | { kind: "deliver"; channel: number; index: number }
   | { kind: "offer"; task: number }
   | { kind: "internal"; task: number };
 
@@ -93,8 +93,15 @@ export class Simulation {
     hops: [], netHops: [], valuesByGate: {}, events: 0,
   };
 
-  constructor(sys: SimSystem, core: ProtocolCore, seed = 1) {
+  /**
+   * With `fifo` false, any message in flight may be delivered next, not only the oldest of
+   * its channel: the protocol does not rely on per-channel order (see docs/protocol.md).
+   */
+  readonly fifo: boolean;
+
+  constructor(sys: SimSystem, core: ProtocolCore, seed = 1, fifo = true) {
     this.sys = sys;
+    this.fifo = fifo;
     this.core = core;
     this.prng = new Prng(seed);
     this.n = sys.tasks.length;
@@ -132,7 +139,8 @@ export class Simulation {
   events(): SimEvent[] {
     const evs: SimEvent[] = [];
     this.channels.forEach((c, i) => {
-      if (c.queue.length > 0) evs.push({ kind: "deliver", channel: i });
+      const n = this.fifo ? Math.min(1, c.queue.length) : c.queue.length;
+      for (let k = 0; k < n; k++) evs.push({ kind: "deliver", channel: i, index: k });
     });
     for (let t = 0; t < this.n; t++) {
       if (this.moving[t] && !this.done[t]) evs.push({ kind: "offer", task: t });
@@ -147,7 +155,7 @@ export class Simulation {
     this.stats.events++;
     if (ev.kind === "deliver") {
       const c = this.channels[ev.channel]!;
-      const m = c.queue.shift()!;
+      const m = c.queue.splice(ev.index, 1)[0]!;
       const fx = c.to < this.n ? this.core.taskReceive(c.to, m.bytes) : this.core.managerReceive(c.to - this.n, m.bytes);
       this.effects(c.to, decodeEffects(fx), m.depth, m.netDepth);
     } else if (ev.kind === "offer") {
@@ -343,11 +351,11 @@ export class Simulation {
 }
 
 /** Runs one seed and turns any failure into an error that names the seed to replay. */
-export function runSeed(sys: SimSystem, core: ProtocolCore, seed: number): Stats {
+export function runSeed(sys: SimSystem, core: ProtocolCore, seed: number, fifo = true): Stats {
   try {
-    return new Simulation(sys, core, seed).run();
+    return new Simulation(sys, core, seed, fifo).run();
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    throw new ProtocolFailure(`seed ${seed} (replay: runSeed(system, core, ${seed})): ${msg}`);
+    throw new ProtocolFailure(`seed ${seed} (replay: runSeed(system, core, ${seed}, ${fifo})): ${msg}`);
   }
 }

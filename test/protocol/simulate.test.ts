@@ -20,6 +20,13 @@ for (const sys of allScenarios()) {
   });
 }
 
+for (const sys of allScenarios()) {
+  test(`${sys.name}: ${SEEDS / 3} seeds, no per-channel order`, () => {
+    const config = configBytes(sys);
+    for (let seed = 1; seed <= SEEDS / 3; seed++) runSeed(sys, jsCore(config), seed, false);
+  });
+}
+
 test("paint: every PAINT carries Blue, the only colour all guards accept", () => {
   const sys = paint();
   for (let seed = 1; seed <= 50; seed++) {
