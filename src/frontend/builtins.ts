@@ -265,7 +265,11 @@ function generateItem(g: Globals, t: M.TypeDecl, name: string): boolean {
       switch (name) {
         case "length": defineBuiltin(g, "length", [t], nat, "length", t); return true;
         case "card": defineBuiltin(g, "card", [t], nat, "length", t); return true;
-        case "empty": defineBuiltin(g, "empty", [t], bool, "empty", t); return true;
+        case "empty":
+          // Both the test `empty (l)` and the constant `empty` (the empty list) are in use.
+          defineBuiltin(g, "empty", [t], bool, "empty", t);
+          defineBuiltin(g, "empty", [], t, "empty", t);
+          return true;
         case "member": defineBuiltin(g, "member", [e, t], bool, "member", t); return true;
         case "insert": defineBuiltin(g, "insert", [e, t], t, "insert", t); return true;
         case "remove": defineBuiltin(g, "remove", [e, t], t, "remove", t); return true;
@@ -276,7 +280,7 @@ function generateItem(g: Globals, t: M.TypeDecl, name: string): boolean {
         case "last": defineBuiltin(g, "last", [t], e, "last_element", t); return true;
         case "nth": case "element": case "access": defineBuiltin(g, name, [t, nat], e, "nth", t); return true;
         case "reverse": defineBuiltin(g, "reverse", [t], t, "reverse", t); return true;
-        case "delete": defineBuiltin(g, "delete", [t, nat], t, "delete", t); return true;
+        case "delete": defineBuiltin(g, "delete", [e, t], t, "delete", t); return true;
         case "cons": case "nil": return true; // always there as constructors
       }
       break;
