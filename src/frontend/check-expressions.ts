@@ -459,16 +459,19 @@ export function checkExpr(cx: BodyContext, e: A.Expr, expected: M.TypeDecl | und
     }
     case "index": {
       const tp = possibleTypes(cx, e.target);
-      if (tp !== "err" && ![...tp.keys()].some((t) => t.def.kind === "array")) {
+      if (tp === "err") {
+        checkExpr(cx, e.target, undefined);
+        return undefined;
+      }
+      if (![...tp.keys()].some((t) => t.def.kind === "array")) {
         cx.diags.add(Msg.NotAnArray, e.target.span, [describePoss(tp)]);
         return undefined;
       }
       const t = pick();
       if (!t) return undefined;
-      const arrays = tp === "err" ? [] : cheapest(new Map([...tp].filter(([a]) => a.def.kind === "array" && a.def.element === t)));
+      const arrays = cheapest(new Map([...tp].filter(([a]) => a.def.kind === "array" && a.def.element === t)));
       if (arrays.length !== 1) {
-        if (tp !== "err") cx.diags.add(Msg.CannotInferType, e.target.span);
-        else checkExpr(cx, e.target, undefined);
+        cx.diags.add(Msg.CannotInferType, e.target.span);
         return undefined;
       }
       const target = checkExpr(cx, e.target, arrays[0]);

@@ -13,7 +13,7 @@ import { DiagnosticBag, type Diagnostic } from "../../src/frontend/diagnostics.j
 import { positionOf } from "../../src/frontend/source.js";
 import { checkRootCall } from "../../src/frontend/checker.js";
 import type * as M from "../../src/frontend/model.js";
-import { sharedModels, sharedErrorModels, lntFiles } from "../util/paths.js";
+import { sharedModels, sharedErrorModels, lntFiles, examplesDir } from "../util/paths.js";
 import { nodeHost } from "../../src/cli/host.js";
 
 function moduleText(decls: string, head = ""): string {
@@ -576,4 +576,41 @@ function h (t: T): nat is case t in var k: nat in A -> return 0 | B (k) -> retur
   rejects(`function two (out a, b: nat) is a := 1; b := 2 end function
 process P is var n: nat in two (?n, ?n); -- @e
   use n end var end process`, "LNT3020", ["n"]);
+});
+
+test("an undeclared array in an index expression is reported, not a crash", () => {
+  rejects(`process P [G: C] is G (?any nat) where a[1] > 0 -- @e
+end process`, "LNT2001", ["a"]);
+});
+
+test("models with names and literals swapped around never crash the checker", () => {
+  // Substitutions keep most mutants parseable, so they reach the checker (the
+  // parser's fuzz test mostly exercises syntax errors).
+  const seeds = [...lntFiles(sharedModels), ...lntFiles(examplesDir)].filter((p) => !/sorting/.test(p));
+  const extra = ["nat", "int", "bool", "true", "0", "-1", "x", "any", "nil", "{}", "1.5", "'c'", "\"s\"", "==", "+", "and then",
+    "null", "stop", "i", "return 1", "raise unexpected", "break L", "[...]", "x.f", "a[1]", ".{a -> 1}", "eval", "where", "?any"];
+  let seed = 20261126;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let iter = 0; iter < 600; iter++) {
+    const path = seeds[rnd(seeds.length)]!;
+    const toks = readFileSync(path, "utf8").match(/[A-Za-z_][A-Za-z0-9_]*|\d+|\s+|--[^\n]*|./g) ?? [];
+    const words = toks.filter((t) => /^[A-Za-z_0-9]/.test(t));
+    for (let k = 1 + rnd(3); k > 0; k--) {
+      const i = rnd(toks.length);
+      if (/^\s+$/.test(toks[i]!)) continue;
+      const r = rnd(3);
+      toks[i] = r === 0 ? words[rnd(words.length)]! : r === 1 ? extra[rnd(extra.length)]! : "";
+    }
+    const text = toks.join("");
+    let r;
+    try {
+      r = loadModel("m.lnt", memoryHost({ "m.lnt": text }));
+    } catch (e) {
+      assert.fail(`crash on a mutant of ${path}: ${e instanceof Error ? e.stack : String(e)}\n${text}`);
+    }
+    for (const d of r.diagnostics.items) assert.ok(d.span, `${d.code} without a span`);
+  }
 });
