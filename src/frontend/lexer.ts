@@ -5,7 +5,7 @@
 
 import type { SourceFile, Span } from "./source.js";
 import type { DiagnosticBag } from "./diagnostics.js";
-import { Msg } from "./diagnostic-messages.js";
+import { Msg, type DiagnosticMessage } from "./diagnostic-messages.js";
 
 export type TokenKind = "ident" | "number" | "real" | "char" | "string" | "punct" | "eof";
 
@@ -17,6 +17,8 @@ export interface Token {
   readonly key: string;
   /** `string`/`char`: the decoded value. */
   readonly value: string | undefined;
+  /** The lexer reported an error between the previous token and the end of this one. */
+  readonly afterLexError: boolean;
   readonly start: number;
   readonly end: number;
 }
@@ -55,9 +57,15 @@ export function tokenize(file: SourceFile, diags: DiagnosticBag): Token[] {
   const sp = (start: number, end: number): Span => ({ file, start, end });
   let i = 0;
 
-  const push = (kind: TokenKind, start: number, end: number, key?: string, value?: string): void => {
-    const t = text.slice(start, end);
-    tokens.push({ kind, text: t, key: key ?? t, value, start, end });
+  // Set by a lexical error, and carried by the next token.
+  let lexError = false;
+  const report = (msg: DiagnosticMessage, at: Span, args: readonly string[] = []): void => {
+    diags.add(msg, at, args);
+    lexError = true;
+  };
+  const push = (kind: TokenKind, start: number, end: number, t: string, key: string, value: string | undefined): void => {
+    tokens.push({ kind, text: t, key, value, start, end, afterLexError: lexError });
+    lexError = false;
   };
 
   /** Reads one escape sequence after a backslash at `i`; returns the decoded text and the new index. */
@@ -107,7 +115,7 @@ export function tokenize(file: SourceFile, diags: DiagnosticBag): Token[] {
     if (c === 40 && text.charCodeAt(i + 1) === 42) {
       const close = text.indexOf("*)", i + 2);
       if (close < 0) {
-        diags.add(Msg.UnterminatedComment, sp(i, i + 2));
+        report(Msg.UnterminatedComment, sp(i, i + 2));
         i = n;
       } else i = close + 2;
       continue;
@@ -117,7 +125,7 @@ export function tokenize(file: SourceFile, diags: DiagnosticBag): Token[] {
       i++;
       while (i < n && isWordChar(text.charCodeAt(i))) i++;
       const t = text.slice(start, i);
-      tokens.push({ kind: "ident", text: t, key: t.toLowerCase(), value: undefined, start, end: i });
+      push("ident", start, i, t, t.toLowerCase(), undefined);
       continue;
     }
     if (isDigit(c)) {
@@ -152,8 +160,9 @@ export function tokenize(file: SourceFile, diags: DiagnosticBag): Token[] {
       }
       // Letters glued to a number (`12ab`, `0x1G`) make one bad literal.
       while (i < n && isWordChar(text.charCodeAt(i))) i++, (bad = true);
-      if (bad) diags.add(Msg.InvalidNumber, sp(start, i), [text.slice(start, i)]);
-      push(kind, start, i);
+      if (bad) report(Msg.InvalidNumber, sp(start, i), [text.slice(start, i)]);
+      const num = text.slice(start, i);
+      push(kind, start, i, num, num, undefined);
       continue;
     }
     if (c === 34) {
@@ -184,8 +193,9 @@ export function tokenize(file: SourceFile, diags: DiagnosticBag): Token[] {
         v += text[i];
         i++;
       }
-      if (!closed) diags.add(Msg.UnterminatedString, sp(start, i));
-      push("string", start, i, undefined, v);
+      if (!closed) report(Msg.UnterminatedString, sp(start, i));
+      const str = text.slice(start, i);
+      push("string", start, i, str, str, v);
       continue;
     }
     if (c === 39) {
@@ -202,10 +212,11 @@ export function tokenize(file: SourceFile, diags: DiagnosticBag): Token[] {
       if (text.charCodeAt(j) === 39 && v !== "") {
         i = j + 1;
       } else {
-        diags.add(Msg.UnterminatedChar, sp(start, Math.max(j, start + 1)));
+        report(Msg.UnterminatedChar, sp(start, Math.max(j, start + 1)));
         i = Math.max(j, start + 1);
       }
-      push("char", start, i, undefined, v);
+      const chr = text.slice(start, i);
+      push("char", start, i, chr, chr, v);
       continue;
     }
     const candidates = PUNCT_BY_FIRST.get(c);
@@ -218,15 +229,15 @@ export function tokenize(file: SourceFile, diags: DiagnosticBag): Token[] {
         }
       }
       i += p.length;
-      push("punct", start, i);
+      push("punct", start, i, p, p, undefined);
       continue;
     }
     // Invalid characters: one diagnostic for a run of them.
     i++;
     while (i < n && isInvalidStart(text.charCodeAt(i))) i++;
-    diags.add(Msg.InvalidCharacter, sp(start, i), [describeChars(text.slice(start, i))]);
+    report(Msg.InvalidCharacter, sp(start, i), [describeChars(text.slice(start, i))]);
   }
-  tokens.push({ kind: "eof", text: "", key: "", value: undefined, start: n, end: n });
+  push("eof", n, n, "", "", undefined);
   return tokens;
 }
 

@@ -143,6 +143,9 @@ export class Parser {
   error(msg: DiagnosticMessage, args: readonly (string | number)[] = [], at: Span = this.tokSpan()): void {
     if (this.lastErrorAt === this.pos) return;
     this.lastErrorAt = this.pos;
+    // The lexer has just reported what precedes this token (a bad character,
+    // an unterminated literal): a syntax error here would repeat it.
+    if (this.tok.afterLexError) return;
     this.diags.add(msg, at, args);
   }
 
@@ -199,6 +202,13 @@ export class Parser {
       return this.ident(t);
     }
     this.expected(what);
+    // A reserved word used as a name (`var loop: nat`) is taken as that name,
+    // so that the declaration around it still parses.
+    const next = this.peek();
+    if (t.kind === "ident" && next.kind === "punct" && (next.key === ":" || next.key === "," || next.key === ":=")) {
+      this.pos++;
+      return this.ident(t);
+    }
     return this.missingIdent();
   }
 

@@ -464,10 +464,9 @@ test("syntax errors: exact line, column, code and message", () => {
   assertErrors(P("   x := - -1"), [{ at: "3:11", code: "LNT1019" }]);
   assertErrors(P("   x := -1 of int"), [{ at: "3:10", code: "LNT1018", message: "a prefix operator and 'of' must be parenthesised: write '(- 1) of int'" }]);
   assertErrors(P("   then"), [{ at: "3:4", code: "LNT1014", message: "expected a statement or behaviour, found 'then'" }]);
-  assertErrors(P("   G @ H"), [
-    { at: "3:6", code: "LNT1001" },
-    { at: "3:8", code: "LNT1010", message: "expected ';', found 'H'" },
-  ]);
+  // The token after a lexical error gets no second error.
+  assertErrors(P("   G @ H"), [{ at: "3:6", code: "LNT1001" }]);
+  assertErrors(P("   var loop: nat in G end var"), [{ at: "3:8", code: "LNT1010", message: "expected a variable name, found 'loop'" }]);
   assertErrors(`module m is\nprocess P is null end process\nend module\njunk`, [
     { at: "4:1", code: "LNT1020", message: "unexpected 'junk' after the end of the module" },
   ]);
@@ -494,10 +493,7 @@ end module`, [
   assertErrors(`module m is\nchannel C is nat end channel\nend module`, [{ at: "2:14", code: "LNT1010", message: "expected '(', found 'nat'" }]);
   assertErrors(`module m is\nfunction f (x nat): nat is return x end function\nend module`, [{ at: "2:15", code: "LNT1010", message: "expected ':', found 'nat'" }]);
   assertErrors(P("   break"), [{ at: "4:1", code: "LNT1010", message: "expected a loop label, found 'end process'" }]);
-  assertErrors(`module m is\nprocess P is "unterminated\nend process\nend module`, [
-    { at: "2:14", code: "LNT1002" },
-    { at: "2:14", code: "LNT1014" },
-  ]);
+  assertErrors(`module m is\nprocess P is "unterminated\nend process\nend module`, [{ at: "2:14", code: "LNT1002" }]);
 });
 
 test("recovery: independent errors are all reported, without cascades", () => {
@@ -685,12 +681,14 @@ function generate(lines: number): string {
 test("a 20,000-line model parses well under half a second", () => {
   const text = generate(20_000);
   assert.ok(text.split("\n").length >= 20_000);
+  // CPU time, not wall-clock time: the suite shares the machine with other work.
   const times: number[] = [];
   for (let k = 0; k < 3; k++) {
     const diags = new DiagnosticBag();
-    const t0 = performance.now();
+    const t0 = process.cpuUsage();
     const m = parseModule(sourceFile("big.lnt", text), diags);
-    times.push(performance.now() - t0);
+    const used = process.cpuUsage(t0);
+    times.push((used.user + used.system) / 1000);
     assert.deepEqual(diags.items.map((d) => `${where(d)} ${d.message}`), []);
     assert.ok(m && m.definitions.length > 2000);
   }
