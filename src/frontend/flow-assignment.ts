@@ -261,8 +261,10 @@ export class AssignmentFlow {
         this.expr(s.cond, st);
         const prev = this.openLoop(s.label?.id);
         this.stmt(s.body, copyBits(st));
-        // The condition may be false at once: the exit state is the entry state.
-        return meet(st, this.closeLoop(s.label?.id, prev));
+        // The condition may be false at once: the exit state is the entry
+        // state; `while true` is left only by break, like `loop`.
+        const breaks = this.closeLoop(s.label?.id, prev);
+        return s.cond.kind === "literal" && s.cond.value === true ? breaks : meet(st, breaks);
       }
       case "for":
         return this.forStmt(s, st);
