@@ -320,7 +320,7 @@ export class Simulation {
       const evs = this.events();
       if (evs.length === 0) break;
       if (this.stats.events >= maxEvents) this.fail(`no quiescence after ${maxEvents} events`);
-      const weights = evs.map((e) => (e.kind === "deliver" ? this.channels[e.channel]!.weight : 4));
+      const weights = evs.map((e) => (e.kind === "deliver" ? this.channels[e.channel]!.weight : e.kind === "offer" ? 4 : 1));
       let x = this.prng.below(weights.reduce((a, b) => a + b, 0));
       let k = 0;
       while (x >= weights[k]!) x -= weights[k++]!;

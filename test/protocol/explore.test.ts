@@ -6,13 +6,16 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { jsCore } from "../../src/protocol-sim/core.js";
 import { explore } from "../../src/protocol-sim/explore.js";
-import { committee, oneShared, paint, philosophers, pingpong, ring, select } from "./scenarios.js";
+import { committee, oneShared, paint, philosophers, pingpong, ring, select, timeout } from "./scenarios.js";
 
 const systems = [
   pingpong(2),
   pingpong(2, { split: true }),
   committee(3),
+  committee(2, true),
   paint(2),
+  timeout(1, 4),
+  timeout(2, 3),
   ring(3, 2),
   oneShared(3),
   select(2, true, 3),

@@ -89,14 +89,18 @@ export function philosophers(n: number, split: boolean, maxSteps = 12): SimSyste
   };
 }
 
-/** committee.lnt: MEET # 2 among 3 members; BUSY is each member's internal step. */
-export function committee(maxSteps = 8): SimSystem {
+/**
+ * committee.lnt: MEET # 2 among 3 members; BUSY is each member's internal step. With
+ * `impatient`, a member waiting to meet may also give up by an internal step, which makes
+ * it shared: every MEET then locks both members.
+ */
+export function committee(maxSteps = 8, impatient = false): SimSystem {
   const member = (i: number): SimTask => task(`MEMBER${i + 1}`, i, [
-    { offers: [{ gate: 0, positions: [], next: 1 }] },
+    impatient ? { offers: [{ gate: 0, positions: [], next: 1 }], internal: 1 } : { offers: [{ gate: 0, positions: [], next: 1 }] },
     { offers: [], internal: 0 },
   ]);
   return {
-    name: "committee",
+    name: impatient ? "committee(impatient)" : "committee",
     tasks: [member(0), member(1), member(2)],
     gates: [{ name: "MEET", manager: 0, vectors: among(2, [0, 1, 2]) }],
     managers: [{ node: 0 }],
@@ -207,6 +211,28 @@ export function oneShared(maxSteps = 10): SimSystem {
   };
 }
 
+/**
+ * A task that offers G(!v) but may time out by an internal step (so it is shared and must
+ * be locked), against `partners` tasks that receive on G, each alone (vectors of 2).
+ */
+export function timeout(partners: number, maxSteps = 6): SimSystem {
+  const t0 = task("IMPATIENT", 0, [
+    { offers: [{ gate: 0, positions: [{ emit: 1 }], next: 1 }], internal: 1 },
+    { offers: [{ gate: 0, positions: [{ emit: 2 }], next: 0 }] },
+  ]);
+  const others = Array.from({ length: partners }, (_, i) => task(`R${i}`, 1 + i, [
+    { offers: [{ gate: 0, positions: [{ recv: 0 }], guard: { perPosition: [[1, 2]] }, next: 0 }] },
+  ]));
+  return {
+    name: `timeout(${partners})`,
+    tasks: [t0, ...others],
+    gates: [{ name: "G", manager: 0, vectors: others.map((_, i) => [0, 1 + i]) }],
+    managers: [{ node: 1 }],
+    typeSizes: [3],
+    maxSteps,
+  };
+}
+
 export const allScenarios = (): SimSystem[] => [
   pingpong(5),
   pingpong(5, { split: true }),
@@ -216,6 +242,7 @@ export const allScenarios = (): SimSystem[] => [
   philosophers(5, false),
   philosophers(5, true),
   committee(),
+  committee(8, true),
   paint(),
   barrier(),
   select(8, false),
@@ -223,4 +250,6 @@ export const allScenarios = (): SimSystem[] => [
   ring(3),
   ring(4),
   oneShared(),
+  timeout(1),
+  timeout(2),
 ];
