@@ -157,7 +157,15 @@ function parseStmtInner(p: Parser): Stmt {
     if (p.isName(t)) {
       if (p.isPunct(":=", p.peek())) return parseAssign(p);
       if ((p.isPunct("[", p.peek()) || p.isPunct(".", p.peek())) && atLValueAssign(p)) return parseAssign(p);
-      return parseAction(p, start, false);
+      const action = parseAction(p, start, false);
+      if (p.isPunct(":=")) {
+        // `f (x) := E`, `P [G] := E`: not something that can be assigned.
+        p.error(Msg.InvalidLValue, [], action.span);
+        p.advance();
+        parseExpr(p);
+        return nullAt(p, start);
+      }
+      return action;
     }
   }
   p.error(Msg.ExpectedStatement, [p.describe()]);

@@ -464,6 +464,7 @@ test("syntax errors: exact line, column, code and message", () => {
   assertErrors(P("   x := - -1"), [{ at: "3:11", code: "LNT1019" }]);
   assertErrors(P("   x := -1 of int"), [{ at: "3:10", code: "LNT1018", message: "a prefix operator and 'of' must be parenthesised: write '(- 1) of int'" }]);
   assertErrors(P("   then"), [{ at: "3:4", code: "LNT1014", message: "expected a statement or behaviour, found 'then'" }]);
+  assertErrors(P("   f (x) := 1; G"), [{ at: "3:4", code: "LNT1024" }]);
   // The token after a lexical error gets no second error.
   assertErrors(P("   G @ H"), [{ at: "3:6", code: "LNT1001" }]);
   assertErrors(P("   var loop: nat in G end var"), [{ at: "3:8", code: "LNT1010", message: "expected a variable name, found 'loop'" }]);
