@@ -22,7 +22,6 @@ const WORD_PREC: ReadonlyMap<string, number> = new Map([
 ]);
 const POW_PREC = 7;
 
-
 /**
  * The lookup key of an operator: lower-cased, one space in `and then`, and
  * the two spellings of (in)equality merged (`=` is `==`, `<>` is `!=`).
@@ -38,7 +37,7 @@ export const OPERATOR_SYMBOLS: ReadonlySet<string> = new Set([
   "==", "!=", "=", "<>", "<", "<=", ">", ">=", "+", "-", "&", "*", "/", "**",
 ]);
 
-function binaryPrec(p: Parser, t: Token): number {
+function binaryPrec(t: Token): number {
   if (t.kind === "punct") return SYMBOL_PREC.get(t.key) ?? 0;
   if (t.kind === "ident") return WORD_PREC.get(t.key) ?? 0;
   return 0;
@@ -74,7 +73,7 @@ function parseBinary(p: Parser, minPrec: number): Expr {
   let left = parseUnary(p);
   for (;;) {
     const t = p.tok;
-    const prec = binaryPrec(p, t);
+    const prec = binaryPrec(t);
     if (prec === 0 || prec < minPrec) return left;
     p.advance();
     let opText = t.text;
