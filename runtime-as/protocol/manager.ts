@@ -52,11 +52,39 @@ export class ManagerSide {
   cursor: i32 = 0;
   /** Rendezvous found but given up because a participant had moved on (for statistics). */
   aborted: i32 = 0;
+  /** The (gate, vector) pairs, numbered gate by gate: pairGate[k], pairVector[k]. */
+  pairGate: Array<i32> = new Array<i32>();
+  pairVector: Array<i32> = new Array<i32>();
+  /** task -> the pairs whose vector contains it, increasing. */
+  pairsOf: Array<Array<i32>> = new Array<Array<i32>>();
+  /**
+   * Tasks whose READY changed or who left a proposal since the last search came up empty.
+   * Only vectors containing one of them can have become possible, so only those are searched:
+   * `G # m` among n has C(n, m) vectors, a task is in C(n-1, m-1) of them.
+   */
+  dirty: Array<bool> = new Array<bool>();
 
   constructor(config: ManagerConfig, oracle: Oracle) {
     this.config = config;
     this.oracle = oracle;
-    for (let t = 0; t < config.taskCount; t++) this.ready.push(null);
+    for (let t = 0; t < config.taskCount; t++) {
+      this.ready.push(null);
+      this.pairsOf.push(new Array<i32>());
+      this.dirty.push(false);
+    }
+    for (let g = 0; g < config.gates.length; g++) {
+      for (let v = 0; v < config.vectors[g].length; v++) {
+        const k = this.pairGate.length;
+        this.pairGate.push(g);
+        this.pairVector.push(v);
+        const vec = config.vectors[g][v];
+        for (let i = 0; i < vec.length; i++) this.pairsOf[vec[i]].push(k);
+      }
+    }
+  }
+
+  private touch(ps: Array<Participant>): void {
+    for (let i = 0; i < ps.length; i++) this.dirty[ps[i].task] = true;
   }
 
   receive(bytes: Uint8Array): Effects {
@@ -68,7 +96,10 @@ export class ManagerSide {
       const rd = Ready.decode(r);
       for (let i = 0; i < rd.refusals.length; i++) this.onAbort(fx, rd.refusals[i]);
       const old = this.ready[rd.task];
-      if (old === null || old.step < rd.step) this.ready[rd.task] = rd;
+      if (old === null || old.step < rd.step) {
+        this.ready[rd.task] = rd;
+        this.dirty[rd.task] = true;
+      }
     } else if (kind == MSG_DONE) {
       this.onDone(fx, NegRef.decode(kind, r));
     } else if (kind == MSG_ABORT) {
@@ -100,12 +131,14 @@ export class ManagerSide {
   private onDone(fx: Effects, n: NegRef): void {
     const p = this.take(n.neg);
     this.consume(p.participants);
+    this.touch(p.participants);
     fx.actions.push(new Action(this.config.id, p.neg, p.gate, p.values, p.participants));
   }
 
   private onAbort(fx: Effects, n: NegRef): void {
     // Each path member answers a proposal at most once, and only the refusing one answers.
     const p = this.take(n.neg);
+    this.touch(p.participants);
     this.aborted++;
     const stale = this.ready[n.task];
     if (stale !== null && stale.step <= n.step) this.ready[n.task] = null;
@@ -150,20 +183,31 @@ export class ManagerSide {
   }
 
   private find(): Found | null {
-    const pairs = new Array<i32>();
-    for (let g = 0; g < this.config.gates.length; g++) {
-      for (let v = 0; v < this.config.vectors[g].length; v++) pairs.push((g << 16) | v);
+    const total = this.pairGate.length;
+    if (total == 0) return null;
+    // The candidate pairs: those of dirty tasks, marked in pair order.
+    const mark = new Array<bool>();
+    for (let k = 0; k < total; k++) mark.push(false);
+    let any = false;
+    for (let t = 0; t < this.dirty.length; t++) {
+      if (!this.dirty[t]) continue;
+      any = true;
+      const ks = this.pairsOf[t];
+      for (let i = 0; i < ks.length; i++) mark[ks[i]] = true;
     }
-    for (let k = 0; k < pairs.length; k++) {
-      const at = (this.cursor + k) % pairs.length;
-      const g = pairs[at] >> 16;
-      const v = pairs[at] & 0xffff;
-      const f = this.matchVector(this.config.gates[g], this.config.vectors[g][v]);
+    if (!any) return null;
+    for (let j = 0; j < total; j++) {
+      const k = (this.cursor + j) % total;
+      if (!mark[k]) continue;
+      const g = this.pairGate[k];
+      const f = this.matchVector(this.config.gates[g], this.config.vectors[g][this.pairVector[k]]);
       if (f !== null) {
-        this.cursor = (at + 1) % pairs.length;
+        this.cursor = (k + 1) % total;
         return f;
       }
     }
+    // Nothing possible among the dirty tasks' vectors: the search is up to date.
+    for (let t = 0; t < this.dirty.length; t++) this.dirty[t] = false;
     return null;
   }
 
@@ -276,5 +320,6 @@ export class ManagerSide {
     for (let i = 0; i < this.pending.length; i++) w.uint(this.pending[i].neg);
     w.uint(this.nextNeg);
     w.uint(this.cursor);
+    for (let t = 0; t < this.dirty.length; t++) w.bool(this.dirty[t]);
   }
 }
