@@ -55,7 +55,8 @@ export function tokenize(file: SourceFile, diags: DiagnosticBag): Token[] {
   const n = text.length;
   const tokens: Token[] = [];
   const sp = (start: number, end: number): Span => ({ file, start, end });
-  let i = 0;
+  // A byte-order mark, as some editors write, is not part of the text.
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
 
   // Set by a lexical error, and carried by the next token.
   let lexError = false;

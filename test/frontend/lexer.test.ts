@@ -28,6 +28,13 @@ test("identifiers keep their text and get a lower-cased key", () => {
   assert.equal(tokens.at(-1)!.kind, "eof");
 });
 
+test("a byte-order mark at the start is ignored", () => {
+  const { tokens, diags } = lex("\ufeffmodule m");
+  assert.equal(diags.items.length, 0);
+  assert.deepEqual(shapes(tokens), ["ident:module", "ident:m"]);
+  assert.equal(tokens[0]!.start, 1);
+});
+
 test("comments are skipped: -- to end of line and (* ... *) blocks", () => {
   const { tokens, diags } = lex("a -- comment ; b\nc (* x\n y *) d (**) e");
   assert.equal(diags.items.length, 0);
