@@ -459,6 +459,53 @@ test("trap: a handler sees what was assigned where the exception may be raised",
   );
 });
 
+test("trap in a process: a handler may assign and break out of the enclosing loop", () => {
+  expectFlow(
+    `process P [G: C] is
+       var x: nat in
+         loop L in
+           trap
+             E: exit -> x := 0; break L
+           in
+             G (?x);
+             if x > 3 then raise E end if
+           end trap
+         end loop;
+         G (!x)
+       end var
+     end process`,
+    [],
+  );
+});
+
+test("a process's out parameter must be assigned when it terminates", () => {
+  expectFlow(
+    `process Q [G: C] (out n: nat) is
+       G (?n)
+     end process
+     process Q2 [G: C] (b: bool, out n: nat) is -- @a
+       if b then G (?n) end if
+     end process
+     process P [G: C] is
+       var m: nat in
+         Q [G] (?m);
+         G (!m)
+       end var
+     end process`,
+    ["LNT3008@a"],
+  );
+});
+
+test("code after return is unreachable", () => {
+  expectFlow(
+    `function f (n: nat): nat is
+       return n;
+       return 1 -- @a
+     end function`,
+    ["LNT3019@a"],
+  );
+});
+
 // ---------------------------------------------------------------------------
 // par and disrupt: no shared variables
 
@@ -545,6 +592,22 @@ test("disrupt: the interrupting part may not read what the first part writes", (
            x := 2; H (!x)
          end disrupt;
          G (!x)
+       end var
+     end process`,
+    [],
+  );
+});
+
+test("disrupt: the interrupting part may read what only the code before wrote", () => {
+  expectFlow(
+    `process P [G, H: C] is
+       var x, y: nat in
+         x := 0;
+         disrupt
+           y := 1; G (!y)
+         by
+           H (!x)
+         end disrupt
        end var
      end process`,
     [],
@@ -758,6 +821,18 @@ test("a gate never used is warned about; access, sync sets and gate actuals coun
      process P [G, H, K: C] is
        access K;
        par H in Q [G] || Q [G] end par
+     end process`,
+    [],
+    [],
+  );
+});
+
+test("no warning for the gates and parameters of a !virtual process", () => {
+  expectFlow(
+    `process V [G: C] (n: nat) !virtual is
+     end process
+     process MAIN [G: C] is
+       V [G] (1)
      end process`,
     [],
     [],
