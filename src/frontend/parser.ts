@@ -215,7 +215,7 @@ function parseType(p: Parser): TypeDef {
 
 function parseBounds(p: Parser): [Expr, Expr] {
   const low = parseExpr(p);
-  if (!p.eatPunct("...") && !p.eatPunct("..")) p.expected("'...'");
+  if (!p.eatPunct("...") && !p.eatPunct("..")) p.expected("'...' or '..'");
   const high = parseExpr(p);
   return [low, high];
 }
@@ -226,6 +226,13 @@ function parseTypeBody(p: Parser): TypeBody {
   const t = p.tok;
   if ((p.isKw("list") || p.isKw("set")) && p.isKw("of", next)) {
     p.pos += 2;
+    const element = p.expectTypeName();
+    return { kind: "list", sorted: false, set: t.key === "set", element, span: p.spanFrom(start) };
+  }
+  if ((p.isKw("list") || p.isKw("set")) && p.isName(next) && (p.isKw("end", p.peek(2)) || p.isKw("with", p.peek(2)))) {
+    // `list nat`: the `of` is missing.
+    p.advance();
+    p.expectKw("of");
     const element = p.expectTypeName();
     return { kind: "list", sorted: false, set: t.key === "set", element, span: p.spanFrom(start) };
   }
