@@ -23,7 +23,11 @@ function computePatternPoss(cx: BodyContext, p: A.Pattern): PatPoss {
     case "name": {
       const v = cx.vars.lookup(p.name.key);
       if (v) return new Map([[v.type, 0]]);
-      return ctorPoss(cx, p.name, []);
+      // A constant constructor, or a constant function such as `last` (matched by value).
+      const m = ctorPoss(cx, p.name, []);
+      if (m === "err" || m === "any") return nullaryFunctionPoss(cx, p.name) ?? m;
+      for (const [t, c] of nullaryFunctionPoss(cx, p.name) ?? []) if (!m.has(t)) m.set(t, c);
+      return m;
     }
     case "any": {
       if (!p.type) return "any";
@@ -39,6 +43,11 @@ function computePatternPoss(cx: BodyContext, p: A.Pattern): PatPoss {
       return t ? new Map([[t, 0]]) : "err";
     }
   }
+}
+
+function nullaryFunctionPoss(cx: BodyContext, name: A.Ident): Map<M.TypeDecl, number> | undefined {
+  const fns = cx.g.callables(name.key).filter((c) => c.target.kind === "fn" && c.params.length === 0 && c.result);
+  return fns.length ? new Map(fns.map((c) => [c.result!, 0])) : undefined;
 }
 
 function ctorPoss(cx: BodyContext, name: A.Ident, args: readonly A.Pattern[]): PatPoss {
@@ -66,7 +75,14 @@ export function checkPattern(cx: BodyContext, p: A.Pattern, t: M.TypeDecl): M.Pa
         if (!checkAssignable(cx, v, p.name)) return undefined;
         return { kind: "var", variable: v, type: t, span: p.span };
       }
-      if (cx.g.callables(p.name.key).every((c) => c.target.kind === "fn")) {
+      const callables = cx.g.callables(p.name.key);
+      const isCtor = (c: (typeof callables)[number]) => c.target.kind !== "fn" && c.params.length === 0 && c.result === t;
+      const isConst = (c: (typeof callables)[number]) => c.target.kind === "fn" && c.params.length === 0 && c.result === t;
+      if (!callables.some(isCtor) && callables.some(isConst)) {
+        const e = checkExpr(cx, { kind: "name", name: p.name, span: p.span }, t);
+        return e ? { kind: "value", expr: e, type: t, span: p.span } : undefined;
+      }
+      if (callables.every((c) => c.target.kind === "fn")) {
         cx.diags.add(Msg.PatternVarNotDeclared, p.name.span, [p.name.text]);
         return undefined;
       }
@@ -86,6 +102,10 @@ export function checkPattern(cx: BodyContext, p: A.Pattern, t: M.TypeDecl): M.Pa
     case "constructor":
       return checkCtorPattern(cx, p, p.ctor, p.args, t);
     case "value": {
+      // `{}` matches the empty list: the constructor nil.
+      if (t.def.kind === "list" && p.expr.kind === "collection" && p.expr.elements.length === 0) {
+        return { kind: "ctor", ctor: t.def.nil, args: [], type: t, span: p.span };
+      }
       const e = checkExpr(cx, p.expr, t);
       return e ? { kind: "value", expr: e, type: t, span: p.span } : undefined;
     }

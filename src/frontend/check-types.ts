@@ -109,14 +109,7 @@ export function resolveTypeBodies(g: Globals, shells: Map<M.TypeDecl, { def: A.T
     switch (body.kind) {
       case "constructors": {
         const ctors: M.CtorDecl[] = [];
-        const seen = new Map<string, A.Ident>();
         body.constructors.forEach((c) => {
-          const prev = seen.get(c.name.key);
-          if (prev) {
-            g.diags.add(Msg.Duplicate, c.name.span, ["constructor", c.name.text], declaredHere(prev.span));
-            return;
-          }
-          seen.set(c.name.key, c.name);
           const fields: M.FieldDecl[] = [];
           const fieldSeen = new Map<string, A.Ident>();
           for (const f of c.fields) {
@@ -127,6 +120,12 @@ export function resolveTypeBodies(g: Globals, shells: Map<M.TypeDecl, { def: A.T
               fieldSeen.set(n.key, n);
               fields.push({ name: n.text, type: ft });
             }
+          }
+          // Constructors of one type may share a name if their fields differ (`Halt`, `Halt (code)`).
+          const prev = g.sameProfile(c.name.key, fields.map((f) => f.type), t);
+          if (prev) {
+            g.diags.add(Msg.Duplicate, c.name.span, ["constructor", c.name.text], declaredHere(prev.span));
+            return;
           }
           const ctor: M.CtorDecl = { name: c.name.text, span: c.name.span, type: t, fields, index: ctors.length };
           ctors.push(ctor);

@@ -27,6 +27,7 @@ import { parseExpr } from "./parse-expressions.js";
 export function checkModules(modules: readonly A.Module[], diags: DiagnosticBag): M.Model | undefined {
   const errorsBefore = diags.errorCount;
   const g = new Globals(diags);
+  checkModuleNames(modules, diags);
   checkImportCycles(modules, diags);
   const predefined = declarePredefined(g, numericBounds(modules));
 
@@ -102,6 +103,15 @@ function declareParams(cx: BodyContext, params: readonly M.ParamDecl[], defs: re
     cx.vars.declare(names[i]!.key, p.variable);
     cx.paramModes.set(p.variable, p.mode);
   });
+}
+
+/** One module per file, named like the file: imports are found by name. */
+function checkModuleNames(modules: readonly A.Module[], diags: DiagnosticBag): void {
+  for (const m of modules) {
+    const base = m.file.path.replace(/^.*[\\/]/, "");
+    const stem = base.replace(/\.lnt$/i, "");
+    if (stem.toLowerCase() !== m.name.key) diags.add(Msg.ModuleFileName, m.name.span, [m.name.text, base]);
+  }
 }
 
 function checkImportCycles(modules: readonly A.Module[], diags: DiagnosticBag): void {

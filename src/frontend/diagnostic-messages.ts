@@ -86,6 +86,7 @@ export const Msg = {
   FunctionHasNoResult: e(2055, "'{0}' is a procedure (it returns no value): it cannot be used in an expression"),
   ResultTypeMismatch: e(2056, "'{0}' returns {1}, but '{2}' is of type {3}"),
   OffersOnProcess: e(2057, "'{0}' is a process: it takes values in parentheses, not a 'where' guard"),
+  ModuleFileName: e(2058, "module '{0}' is in file '{1}': a module must be in a file of its own name ('{0}.lnt')"),
 
   // ---- 3000-3999: static semantics ---------------------------------------
   Uninitialized: e(3001, "variable '{0}' may be used before it is assigned"),

@@ -614,3 +614,26 @@ test("models with names and literals swapped around never crash the checker", ()
     for (const d of r.diagnostics.items) assert.ok(d.span, `${d.code} without a span`);
   }
 });
+
+test("constructors may share a name with other fields; {} and constant functions are patterns; module name = file name", () => {
+  const m = ok(`type Msg is Go, Halt, Halt (code: nat) end type
+type R is range 1 .. 4 of nat with first, last, succ end type
+type L is list of nat end type
+function f (x: Msg, r: R, l: L): nat is
+  case x in var c: nat in Halt (c) -> return c | Halt -> return 0 | Go -> null end case;
+  case l in {} -> return 1 | any -> null end case;
+  case r in last -> return 2 | any -> return 3 end case
+end function`);
+  const F = fn(m, "f");
+  const cases = F.body!.kind === "seq" ? F.body!.stmts.filter((s): s is Extract<M.Stmt, { kind: "case" }> => s.kind === "case") : [];
+  const halts = cases[0]!.matches.map((x) => x.patterns[0]!).map((p) => (p.kind === "ctor" ? `${p.ctor.name}/${p.ctor.fields.length}` : p.kind));
+  assert.deepEqual(halts, ["Halt/1", "Halt/0", "Go/0"]);
+  const empty = cases[1]!.matches[0]!.patterns[0]!;
+  assert.ok(empty.kind === "ctor" && empty.ctor.name === "nil");
+  const last = cases[2]!.matches[0]!.patterns[0]!;
+  assert.ok(last.kind === "value" && last.expr.kind === "call" && last.expr.fn.builtin?.op === "last");
+  rejects(`type Msg is Halt (a: nat), Halt (b: nat) -- @e
+end type`, "LNT2010", ["constructor", "Halt"]);
+  const r = loadModel("file.lnt", memoryHost({ "file.lnt": "module other is\nprocess MAIN is null end process\nend module\n" }));
+  assert.ok(errors(r).some((d) => d.code === "LNT2058" && lineOf(d) === 1 && /other/.test(d.message) && /file\.lnt/.test(d.message)));
+});
