@@ -10,7 +10,10 @@ export const MSG_DONE: u8 = 4;
 export const MSG_ABORT: u8 = 5;
 export const MSG_RELEASE: u8 = 6;
 
-/** Growable byte buffer; integers are unsigned LEB128 (all protocol integers are >= 0). */
+/**
+ * Growable byte buffer; integers are LEB128 of their 32 bits taken as unsigned, so step
+ * and proposal numbers that wrapped past 2^31 travel as they are (1 to 5 bytes).
+ */
 export class Writer {
   buf: Uint8Array = new Uint8Array(64);
   len: i32 = 0;
@@ -31,9 +34,9 @@ export class Writer {
   }
 
   uint(v: i32): void {
-    if (v < 0) throw new Error("codec: negative integer");
     let x = v;
-    while (x >= 0x80) {
+    // `>>>` is a logical shift in both builds, so negative values end after 5 bytes.
+    while ((x & ~0x7f) != 0) {
       this.byte((x & 0x7f) | 0x80);
       x = x >>> 7;
     }
@@ -95,6 +98,19 @@ export class Reader {
     this.pos += n;
     return b;
   }
+}
+
+/**
+ * Step and proposal numbers are 32-bit counters that wrap (a task doing a million steps a
+ * second passes 2^31 in 36 minutes). They are compared as serial numbers: `a` is newer than
+ * `b` when a - b, wrapped to 32 bits, is positive. Both builds wrap the same way via `| 0`.
+ */
+export function newer(a: i32, b: i32): bool {
+  return ((a - b) | 0) > 0;
+}
+
+export function successor(a: i32): i32 {
+  return (a + 1) | 0;
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): bool {

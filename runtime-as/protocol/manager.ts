@@ -8,7 +8,7 @@
 
 import {
   Commit, MSG_ABORT, MSG_DONE, MSG_READY, MSG_RELEASE, NegRef, Offer, Participant, Proposal,
-  Reader, Ready, Writer, bytesEqual, messageKind,
+  Reader, Ready, Writer, bytesEqual, messageKind, newer, successor,
 } from "./codec.js";
 import { Action, Effects } from "./effects.js";
 import { Oracle } from "./oracle.js";
@@ -63,6 +63,12 @@ export class ManagerSide {
    * `G # m` among n has C(n, m) vectors, a task is in C(n-1, m-1) of them.
    */
   dirty: Array<bool> = new Array<bool>();
+  /**
+   * task -> the newest step heard of (READY, firing or refusal), once `heard`: a READY
+   * delayed past a newer one, or past its own step's firing, is ignored.
+   */
+  latest: Array<i32> = new Array<i32>();
+  heard: Array<bool> = new Array<bool>();
 
   constructor(config: ManagerConfig, oracle: Oracle) {
     this.config = config;
@@ -71,6 +77,8 @@ export class ManagerSide {
       this.ready.push(null);
       this.pairsOf.push(new Array<i32>());
       this.dirty.push(false);
+      this.latest.push(0);
+      this.heard.push(false);
     }
     for (let g = 0; g < config.gates.length; g++) {
       for (let v = 0; v < config.vectors[g].length; v++) {
@@ -81,6 +89,14 @@ export class ManagerSide {
         for (let i = 0; i < vec.length; i++) this.pairsOf[vec[i]].push(k);
       }
     }
+  }
+
+  /** Records that `task` reached `step`; false if that is not newer than what was heard. */
+  private hear(task: i32, step: i32): bool {
+    if (this.heard[task] && !newer(step, this.latest[task])) return false;
+    this.heard[task] = true;
+    this.latest[task] = step;
+    return true;
   }
 
   private touch(ps: Array<Participant>): void {
@@ -95,8 +111,7 @@ export class ManagerSide {
     if (kind == MSG_READY) {
       const rd = Ready.decode(r);
       for (let i = 0; i < rd.refusals.length; i++) this.onAbort(fx, rd.refusals[i]);
-      const old = this.ready[rd.task];
-      if (old === null || old.step < rd.step) {
+      if (this.hear(rd.task, rd.step)) {
         this.ready[rd.task] = rd;
         this.dirty[rd.task] = true;
       }
@@ -141,7 +156,8 @@ export class ManagerSide {
     this.touch(p.participants);
     this.aborted++;
     const stale = this.ready[n.task];
-    if (stale !== null && stale.step <= n.step) this.ready[n.task] = null;
+    if (stale !== null && !newer(stale.step, n.step)) this.ready[n.task] = null;
+    this.hear(n.task, n.step);
     const path = p.path();
     for (let i = 0; i < n.pos; i++) {
       fx.toTask(path[i], new NegRef(MSG_RELEASE, this.config.id, p.neg, path[i], 0, i).encode());
@@ -153,6 +169,7 @@ export class ManagerSide {
     for (let i = 0; i < ps.length; i++) {
       const rd = this.ready[ps[i].task];
       if (rd !== null && rd.step == ps[i].step) this.ready[ps[i].task] = null;
+      this.hear(ps[i].task, ps[i].step);
     }
   }
 
@@ -164,7 +181,8 @@ export class ManagerSide {
     while (true) {
       const f = this.find();
       if (f === null) return;
-      const neg = this.nextNeg++;
+      const neg = this.nextNeg;
+      this.nextNeg = successor(neg);
       let shared = false;
       for (let i = 0; i < f.participants.length; i++) if (f.participants[i].shared) shared = true;
       if (!shared) {
@@ -320,6 +338,10 @@ export class ManagerSide {
     for (let i = 0; i < this.pending.length; i++) w.uint(this.pending[i].neg);
     w.uint(this.nextNeg);
     w.uint(this.cursor);
-    for (let t = 0; t < this.dirty.length; t++) w.bool(this.dirty[t]);
+    for (let t = 0; t < this.dirty.length; t++) {
+      w.bool(this.dirty[t]);
+      w.bool(this.heard[t]);
+      w.uint(this.latest[t]);
+    }
   }
 }

@@ -6,7 +6,7 @@
 
 import {
   Commit, MSG_ABORT, MSG_COMMIT, MSG_DONE, MSG_LOCK, MSG_RELEASE, NegRef, Offer, Proposal,
-  Reader, Ready, Writer, messageKind,
+  Reader, Ready, Writer, messageKind, successor,
 } from "./codec.js";
 import { Effects, Fired } from "./effects.js";
 
@@ -44,7 +44,7 @@ export class TaskSide {
   offer(offers: Array<Offer>, internal: bool): Effects {
     const fx = new Effects();
     if (this.offering) throw new Error("task: offer() while already offering");
-    this.step++;
+    this.step = successor(this.step);
     this.offering = true;
     this.offers = offers;
     this.internal = internal;

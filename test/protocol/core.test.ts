@@ -130,3 +130,33 @@ test("paint: the manager picks the colour nobody emits that every guard accepts"
   const fx = m.receive(t[2]!.offer([recv(0, 0)], false).sends[0]!.bytes);
   assert.deepEqual([...fx.actions[0]!.values[0]!], [2]);
 });
+
+test("step numbers wrap past 2^31 and are still told apart", () => {
+  const gateManager = [0, 1];
+  const t0 = new TaskSide(0, gateManager);
+  const t1 = new TaskSide(1, gateManager);
+  const m0 = new ManagerSide(new ManagerConfig(0, 2, [0], [[[0, 1]]]), new TableOracle([]));
+  t0.step = 0x7ffffffd;
+  t1.step = -3;
+  m0.nextNeg = 0x7fffffff;
+  const free = (gate: number, index: number): Offer => new Offer(index, gate, 0, new Uint8Array(0), []);
+  let fired = 0;
+  for (let round = 0; round < 6; round++) {
+    // T0 is shared (gates 0 and 1), T1 exclusive: each rendezvous goes through a lock.
+    const r0 = t0.offer([free(0, 0), free(1, 1)], false);
+    const r1 = t1.offer([free(0, 0)], false);
+    m0.receive(r0.sends[0]!.bytes);
+    const lock = m0.receive(r1.sends[0]!.bytes);
+    assert.deepEqual(kinds(lock), [`T0:${MSG_LOCK}`], `round ${round}`);
+    const commit = t0.receive(lock.sends[0]!.bytes);
+    assert.equal(t1.receive(commit.sends[0]!.bytes).fired!.step, t1.step);
+    assert.equal(m0.receive(commit.sends[1]!.bytes).actions.length, 1);
+    fired++;
+    // A READY of the previous step arriving late must not replace the current one.
+    const stale = new Ready(1, (t1.step - 1) | 0, true, [free(0, 0)], []).encode();
+    m0.receive(stale);
+    assert.equal(m0.ready[1], null, "a late READY of a fired step is not taken as current");
+  }
+  assert.equal(fired, 6);
+  assert.ok(t0.step < 0 && m0.nextNeg < 0, "both counters wrapped");
+});
