@@ -4,7 +4,7 @@
 // at every return, and the warnings for variables, parameters and gates that
 // are never used. The walk itself is in flow-assignment.ts.
 
-import type { FunctionDecl, GateDecl, Model, ParamDecl, ProcessDecl, Stmt, VarDecl, Expr } from "./model.js";
+import type { Expr, FunctionDecl, GateDecl, Model, ParamDecl, ProcessDecl, Stmt, VarDecl } from "./model.js";
 import type { DiagnosticBag } from "./diagnostics.js";
 import type { Span } from "./source.js";
 import { Msg } from "./diagnostic-messages.js";
@@ -101,12 +101,14 @@ function analyse(u: Unit, diags: DiagnosticBag, silenced: ReadonlySet<VarDecl | 
     if (u.hasResult) flow.report(Msg.MissingReturn, u.span, [u.name], -1);
     else flow.checkOutParams(end, u.span);
   }
-  // `ensure` clauses only count as uses: they are checked where the unit
-  // returns, with its out parameters assigned.
+  // `ensure` clauses hold where the unit returns, once its out parameters
+  // are checked assigned: here they only count as uses.
   for (const e of u.ensures) flow.expr(e, fullBits(flow.words));
-  if (u.interfaceOnly) flow.pending.splice(0, flow.pending.length, ...flow.pending.filter((p) => p.msg.severity === "error"));
 
-  for (const p of flow.pending) if (!p.dropped) diags.add(p.msg, p.span, p.args, p.related);
+  for (const p of flow.pending) {
+    if (p.dropped || (u.interfaceOnly && p.msg.severity !== "error")) continue;
+    diags.add(p.msg, p.span, p.args, p.related);
+  }
   if (!u.interfaceOnly) unusedWarnings(u, flow, diags, silenced);
 }
 
