@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { CoreFactory, ProtocolCore } from "./core.js";
+import type { ProtocolCore } from "./core.js";
 
 interface Bindings {
   init(config: Uint8Array): void;
@@ -76,20 +76,5 @@ export async function wasmCoreFactory(protocolDir: string, optimize = false): Pr
     const b = await instantiate(module, {});
     b.init(config);
     return b;
-  };
-}
-
-/** Pre-instantiates `count` cores so that a synchronous CoreFactory can hand them out. */
-export async function pooledFactory(make: (config: Uint8Array) => Promise<ProtocolCore>, configs: Uint8Array[]): Promise<CoreFactory> {
-  const ready = new Map<Uint8Array, ProtocolCore[]>();
-  for (const c of configs) {
-    const list = ready.get(c) ?? [];
-    list.push(await make(c));
-    ready.set(c, list);
-  }
-  return (config) => {
-    const core = ready.get(config)?.pop();
-    if (core === undefined) throw new Error("wasm core pool exhausted");
-    return core;
   };
 }
