@@ -23,7 +23,7 @@
 import type { GateDecl, ProcessDecl, Stmt, TypeDecl } from "../frontend/model.js";
 import type { Span } from "../frontend/source.js";
 import { Msg } from "../frontend/diagnostic-messages.js";
-import { LntRuntimeError, formatLabel, keyOf, type Value } from "./values.js";
+import { LntRuntimeError, equals, formatLabel, keyOf, type Value } from "./values.js";
 import { Raise, evalExpr, execCall, excEnvFor, matchPattern, selectMatch, valuesOf, type ExcEnv, type Frame } from "./evaluate.js";
 import { intersect, livenessOf, minus, writesOf, type VarSet } from "./liveness.js";
 
@@ -119,6 +119,17 @@ export interface Thread {
    * ends. Null when none (then the part's frame may be dropped by a tail call).
    */
   readonly keep: VarSet | null;
+  /** Caches, filled on demand: a thread is immutable, so its key and moves never change. */
+  key: string | undefined;
+  mv: Move[] | undefined;
+}
+
+function mk(proc: ProcessDecl, frame: Frame, genv: readonly GateDecl[], k: readonly Item[], sub: Sub | undefined, keep: VarSet | null): Thread {
+  return { proc, frame, genv, k, sub, keep, key: undefined, mv: undefined };
+}
+
+function derive(t: Thread, c: { frame?: Frame; k?: readonly Item[]; sub?: Sub | undefined }): Thread {
+  return mk(t.proc, c.frame ?? t.frame, t.genv, c.k ?? t.k, "sub" in c ? c.sub : t.sub, t.keep);
 }
 
 export type Sub =
@@ -189,7 +200,7 @@ export function initialThread(root: ProcessDecl, args: readonly Value[]): Thread
     frame[p.variable.index] = args[i];
   });
   try {
-    return normalise({ proc: root, frame, genv: allGates(root), k: [exec(root.body)], sub: undefined, keep: null });
+    return normalise(mk(root, frame, allGates(root), [exec(root.body)], undefined, null));
   } catch (err) {
     if (err instanceof Raise) throw new LntRuntimeError(Msg.ExceptionNotCaught, err.span, [err.gate.name]);
     throw err;
@@ -424,7 +435,7 @@ export function normalise(t: Thread, raised?: Raise): Thread {
           own();
           k.pop();
           const branches = s.branches.map((b) =>
-            normalise({ proc, frame, genv, k: [exec(b.body)], sub: undefined, keep: keepOf(proc, s, b.body) }),
+            normalise(mk(proc, frame, genv, [exec(b.body)], undefined, keepOf(proc, s, b.body))),
           );
           owned = false;
           sub = { kind: "par", stmt: s, branches };
@@ -433,7 +444,7 @@ export function normalise(t: Thread, raised?: Raise): Thread {
         case "hide": {
           own();
           k.pop();
-          const body = normalise({ proc, frame, genv, k: [exec(s.body)], sub: undefined, keep: keepOf(proc, s, s.body) });
+          const body = normalise(mk(proc, frame, genv, [exec(s.body)], undefined, keepOf(proc, s, s.body)));
           owned = false;
           sub = { kind: "hide", stmt: s, body };
           continue;
@@ -441,8 +452,8 @@ export function normalise(t: Thread, raised?: Raise): Thread {
         case "disrupt": {
           own();
           k.pop();
-          const body = normalise({ proc, frame, genv, k: [exec(s.body)], sub: undefined, keep: keepOf(proc, s, s.body) });
-          const by = normalise({ proc, frame, genv, k: [exec(s.by)], sub: undefined, keep: keepOf(proc, s, s.by) });
+          const body = normalise(mk(proc, frame, genv, [exec(s.body)], undefined, keepOf(proc, s, s.body)));
+          const by = normalise(mk(proc, frame, genv, [exec(s.by)], undefined, keepOf(proc, s, s.by)));
           owned = false;
           sub = { kind: "disrupt", stmt: s, body, by };
           continue;
@@ -460,7 +471,8 @@ export function normalise(t: Thread, raised?: Raise): Thread {
       throw err;
     }
   }
-  return { proc, frame, genv, k, sub, keep: t.keep };
+  if (!owned && sub === t.sub && proc === t.proc && genv === t.genv && k === t.k) return t;
+  return mk(proc, frame, genv, k, sub, t.keep);
 }
 
 /** The finished parts of a sub-construct that ends silently now, or undefined. */
@@ -486,14 +498,14 @@ function mergeKeep(frame: Frame, part: Thread): void {
 function withTop(t: Thread, it: Item | undefined): Thread {
   const k = t.k.slice(0, -1);
   if (it) k.push(it);
-  return { ...t, k };
+  return derive(t, { k });
 }
 
 /** The waiting thread after its sub-construct ended with these parts. */
 function joined(t: Thread, parts: readonly Thread[]): Thread {
   const frame = t.frame.slice();
   for (const p of parts) mergeKeep(frame, p);
-  return normalise({ ...t, frame, sub: undefined });
+  return normalise(derive(t, { frame, sub: undefined }));
 }
 
 // ---------------------------------------------------------------------------
@@ -502,8 +514,9 @@ function joined(t: Thread, parts: readonly Thread[]): Thread {
 const MAX_CHOICE_DEPTH = 400;
 
 export function moves(t: Thread, depth = 0): Move[] {
+  if (t.mv) return t.mv;
   try {
-    return movesOf(t, depth);
+    return (t.mv = movesOf(t, depth));
   } catch (err) {
     // Offers, `any ... where` and guards are evaluated before the action: an
     // exception they raise is raised by the statement, which is replaced.
@@ -540,7 +553,7 @@ function movesOf(t: Thread, depth: number): Move[] {
         const frame = t.frame.slice();
         frame[s.variable.index] = v;
         if (s.where && evalExpr(s.where, frame, exc) !== true) continue;
-        out.push(...moves(normalise({ ...withTop(t, undefined), frame }), depth + 1));
+        out.push(...moves(normalise(derive(withTop(t, undefined), { frame })), depth + 1));
       }
       return out;
     }
@@ -575,7 +588,7 @@ function movesOf(t: Thread, depth: number): Move[] {
               if (err instanceof Raise) throw new LntRuntimeError(Msg.ExceptionNotCaught, err.span, [err.gate.name]);
               throw err;
             }
-            return normalise({ ...after, frame });
+            return normalise(derive(after, { frame }));
           },
         },
       ];
@@ -606,7 +619,7 @@ function mergeSlots(a: readonly Slot[], b: readonly Slot[]): readonly Slot[] | u
     if (x.type !== y.type) return undefined;
     if (y.v === undefined) continue;
     if (x.v !== undefined) {
-      if (keyOf(x.v) !== keyOf(y.v)) return undefined;
+      if (!equals(x.v, y.v)) return undefined;
       continue;
     }
     out ??= a.slice();
@@ -637,8 +650,7 @@ function subMoves(t: Thread, sub: Sub, depth: number): Move[] {
   switch (sub.kind) {
     case "par": {
       const s = sub.stmt;
-      const global = s.gates.map((g) => rgate(t.proc, t.genv, g));
-      const iface = s.branches.map((b) => new Set<GateDecl>([...global, ...(b.gates ?? []).map((g) => rgate(t.proc, t.genv, g))]));
+      const iface = interfaces(s, t.proc, t.genv);
       const n = sub.branches.length;
       const exits: Move[][] = [];
       const byGate = new Map<GateDecl, Move[][]>();
@@ -648,7 +660,7 @@ function subMoves(t: Thread, sub: Sub, depth: number): Move[] {
           if (m.gate === "exit") exits[i]!.push(m);
           else if (m.gate === null || !iface[i]!.has(m.gate)) {
             const idx = i;
-            out.push(wrapMove(m, (b) => ({ ...t, sub: { ...sub, branches: replaceAt(sub.branches, idx, b) } })));
+            out.push(wrapMove(m, (b) => derive(t, { sub: { ...sub, branches: replaceAt(sub.branches, idx, b) } })));
           } else {
             let per = byGate.get(m.gate);
             if (!per) {
@@ -676,7 +688,7 @@ function subMoves(t: Thread, sub: Sub, depth: number): Move[] {
                   if (!r) return null;
                   branches[group[c]!] = r;
                 }
-                return normalise({ ...t, sub: { ...sub, branches } });
+                return normalise(derive(t, { sub: { ...sub, branches } }));
               },
             });
           });
@@ -697,32 +709,50 @@ function subMoves(t: Thread, sub: Sub, depth: number): Move[] {
         if (m.gate === "exit") out.push(...moves(joined(t, [m.commit([])!]), depth + 1));
         else if (m.gate !== null && hidden.has(m.gate)) {
           for (const r of resolve(m)) {
-            const next = normalise({ ...t, sub: { ...sub, body: r.next } });
+            const next = normalise(derive(t, { sub: { ...sub, body: r.next } }));
             out.push({ gate: null, slots: [], commit: () => next });
           }
-        } else out.push(wrapMove(m, (b) => ({ ...t, sub: { ...sub, body: b } })));
+        } else out.push(wrapMove(m, (b) => derive(t, { sub: { ...sub, body: b } })));
       }
       return out;
     }
     case "took": {
       for (const m of moves(sub.body, depth + 1)) {
         if (m.gate === "exit") out.push(...moves(joined(t, [m.commit([])!]), depth + 1));
-        else out.push(wrapMove(m, (b) => ({ ...t, sub: { ...sub, body: b } })));
+        else out.push(wrapMove(m, (b) => derive(t, { sub: { ...sub, body: b } })));
       }
       return out;
     }
     case "disrupt": {
       for (const m of moves(sub.body, depth + 1)) {
         if (m.gate === "exit") out.push(...moves(joined(t, [m.commit([])!]), depth + 1));
-        else out.push(wrapMove(m, (b) => ({ ...t, sub: { ...sub, body: b } })));
+        else out.push(wrapMove(m, (b) => derive(t, { sub: { ...sub, body: b } })));
       }
       for (const m of moves(sub.by, depth + 1)) {
         if (m.gate === "exit") out.push(...moves(joined(t, [m.commit([])!]), depth + 1));
-        else out.push(wrapMove(m, (b) => ({ ...t, sub: { kind: "took", stmt: sub.stmt, body: b } })));
+        else out.push(wrapMove(m, (b) => derive(t, { sub: { kind: "took", stmt: sub.stmt, body: b } })));
       }
       return out;
     }
   }
+}
+
+const ifaceCache = new WeakMap<S<"par">, WeakMap<readonly GateDecl[], readonly Set<GateDecl>[]>>();
+
+/** Per branch, the run-time gates it synchronizes on (the global set and its own). */
+function interfaces(s: S<"par">, proc: ProcessDecl, genv: readonly GateDecl[]): readonly Set<GateDecl>[] {
+  let byEnv = ifaceCache.get(s);
+  if (!byEnv) {
+    byEnv = new WeakMap();
+    ifaceCache.set(s, byEnv);
+  }
+  let r = byEnv.get(genv);
+  if (!r) {
+    const global = s.gates.map((g) => rgate(proc, genv, g));
+    r = s.branches.map((b) => new Set<GateDecl>([...global, ...(b.gates ?? []).map((g) => rgate(proc, genv, g))]));
+    byEnv.set(genv, r);
+  }
+  return r;
 }
 
 function replaceAt<T>(xs: readonly T[], i: number, x: T): T[] {
@@ -857,7 +887,32 @@ function frameKey(frame: Frame, live: VarSet): string {
   return s;
 }
 
+// Keys are hash-consed: a thread's key names each part of its sub-construct
+// by the number of that part's key in `partIds`, so a state's key stays short
+// (a few characters per process) and unchanged parts, shared by reference
+// between a state and its successors, are never serialised twice.
+const partIds = new Map<string, number>();
+
+function partId(t: Thread): number {
+  const k = stateKey(t);
+  let id = partIds.get(k);
+  if (id === undefined) {
+    id = partIds.size;
+    partIds.set(k, id);
+  }
+  return id;
+}
+
+/** The number of distinct parts keyed so far (memory accounting). */
+export function keyedParts(): number {
+  return partIds.size;
+}
+
 export function stateKey(t: Thread): string {
+  return (t.key ??= computeKey(t));
+}
+
+function computeKey(t: Thread): string {
   let live: VarSet;
   const lv = livenessOf(t.proc);
   if (t.sub) live = lv.after.get(t.sub.stmt) ?? [];
@@ -887,12 +942,12 @@ export function stateKey(t: Thread): string {
     switch (sub.kind) {
       case "par":
         s += `{P${idOf(sub.stmt)}`;
-        for (const b of sub.branches) s += `(${stateKey(b)})`;
+        for (const b of sub.branches) s += `,${partId(b)}`;
         s += "}";
         break;
-      case "hide": s += `{H${idOf(sub.stmt)}(${stateKey(sub.body)})}`; break;
-      case "took": s += `{T${idOf(sub.stmt)}(${stateKey(sub.body)})}`; break;
-      case "disrupt": s += `{D${idOf(sub.stmt)}(${stateKey(sub.body)})(${stateKey(sub.by)})}`; break;
+      case "hide": s += `{H${idOf(sub.stmt)},${partId(sub.body)}}`; break;
+      case "took": s += `{T${idOf(sub.stmt)},${partId(sub.body)}}`; break;
+      case "disrupt": s += `{D${idOf(sub.stmt)},${partId(sub.body)},${partId(sub.by)}}`; break;
     }
   }
   return s;

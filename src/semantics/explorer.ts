@@ -17,6 +17,8 @@ export interface ExploreOptions {
   /** Called every `progressEvery` expanded states. */
   readonly onProgress?: (p: { states: number; transitions: number; explored: number }) => void;
   readonly progressEvery?: number;
+  /** Called once at the end, while the state table is still in memory (memory measurements). */
+  readonly onFinish?: () => void;
 }
 
 export interface ExploreResult {
@@ -116,7 +118,7 @@ export function explore(init: Thread, opts: ExploreOptions = {}): ExploreResult 
       (ends ? terminated : deadlocks).push(src);
     }
     // Transitions form a set: the same label to the same target counts once.
-    const seen = succ.length > 1 ? new Set<string>() : undefined;
+    const seen = succ.length > 1 ? new Set<number>() : undefined;
     for (const t of succ) {
       const key = stateKey(t.next);
       let dst = ids.get(key);
@@ -133,7 +135,7 @@ export function explore(init: Thread, opts: ExploreOptions = {}): ExploreResult 
         queue.push(t.next);
       }
       if (seen) {
-        const edge = `${lid} ${dst}`;
+        const edge = lid * 4294967296 + dst;
         if (seen.has(edge)) continue;
         seen.add(edge);
       }
@@ -142,6 +144,7 @@ export function explore(init: Thread, opts: ExploreOptions = {}): ExploreResult 
     }
     if (opts.onProgress && (src + 1) % every === 0) opts.onProgress({ states: ids.size, transitions: ntrans, explored: src + 1 });
   }
+  opts.onFinish?.();
   return {
     states: ids.size,
     transitions: ntrans,
