@@ -83,6 +83,12 @@ function align(c: Callable, args: readonly ArgInfo[]): number[] | undefined {
 
 export function viableCallables(cands: readonly Callable[], args: readonly ArgInfo[]): Viable[] {
   const out: Viable[] = [];
+  // Many overloads (`==` on every type): keep those whose first parameter the first argument can have.
+  const first = args[0];
+  if (cands.length > 8 && first && first.poss instanceof Map && args.every((a) => !a.field)) {
+    const p0 = first.poss;
+    cands = cands.filter((c) => c.params.length > 0 && p0.has(c.params[0]!));
+  }
   for (const c of cands) {
     const order = align(c, args);
     if (!order) continue;
@@ -126,7 +132,7 @@ function literalNumberPoss(cx: BodyContext, text: string): Poss {
   const { nat, int } = cx.g.predefined;
   const m = new Map<M.TypeDecl, number>([[nat, 0], [int, 1]]);
   const v = parseBig(text);
-  for (const t of cx.g.typeList) {
+  for (const t of cx.g.rangeTypes()) {
     if (t.def.kind === "range" && (v === undefined || (v >= t.def.low && v <= t.def.high))) m.set(t, 1);
   }
   return m;
@@ -150,8 +156,8 @@ export function fieldType(t: M.TypeDecl, field: string): M.TypeDecl | undefined 
   return undefined;
 }
 
-function collectionTypes(cx: BodyContext): M.TypeDecl[] {
-  return cx.g.typeList.filter((t) => t.def.kind === "list" || t.def.kind === "array");
+function collectionTypes(cx: BodyContext): readonly M.TypeDecl[] {
+  return cx.g.collectionTypes();
 }
 
 export function elementType(t: M.TypeDecl): M.TypeDecl | undefined {

@@ -44,10 +44,32 @@ export class Globals {
 
   constructor(public diags: DiagnosticBag) {}
 
+  private ranges: M.TypeDecl[] | undefined;
+  private collections: M.TypeDecl[] | undefined;
+
+  /** Range types, which number literals may have (computed once type bodies are resolved). */
+  rangeTypes(): readonly M.TypeDecl[] {
+    return (this.ranges ??= this.typeList.filter((t) => t.def.kind === "range"));
+  }
+
+  /** List, set and array types, which `{...}` literals may have. */
+  collectionTypes(): readonly M.TypeDecl[] {
+    return (this.collections ??= this.typeList.filter((t) => t.def.kind === "list" || t.def.kind === "array"));
+  }
+
+  /** Overloads by name and profile, so that duplicate checks stay linear. */
+  private readonly byProfile = new Map<string, Callable>();
+
+  private static profileKey(key: string, params: readonly M.TypeDecl[], result: M.TypeDecl | undefined): string {
+    return `${key}(${params.map((p) => p.index).join(",")})${result ? result.index : ""}`;
+  }
+
   addCallable(key: string, c: Callable): void {
     const list = this.functions.get(key);
     if (list) list.push(c);
     else this.functions.set(key, [c]);
+    const pk = Globals.profileKey(key, c.params, c.result);
+    if (!this.byProfile.has(pk)) this.byProfile.set(pk, c);
   }
 
   callables(key: string): readonly Callable[] {
@@ -56,9 +78,7 @@ export class Globals {
 
   /** An existing overload with the same parameter and result types, if any. */
   sameProfile(key: string, params: readonly M.TypeDecl[], result: M.TypeDecl | undefined): Callable | undefined {
-    return this.callables(key).find(
-      (c) => c.result === result && c.params.length === params.length && c.params.every((p, i) => p === params[i]),
-    );
+    return this.byProfile.get(Globals.profileKey(key, params, result));
   }
 }
 
