@@ -94,15 +94,16 @@ export function philosophers(n: number, split: boolean, maxSteps = 12): SimSyste
  * `impatient`, a member waiting to meet may also give up by an internal step, which makes
  * it shared: every MEET then locks both members.
  */
-export function committee(maxSteps = 8, impatient = false): SimSystem {
+export function committee(maxSteps = 8, impatient = false, m = 2, n = 3): SimSystem {
   const member = (i: number): SimTask => task(`MEMBER${i + 1}`, i, [
     impatient ? { offers: [{ gate: 0, positions: [], next: 1 }], internal: 1 } : { offers: [{ gate: 0, positions: [], next: 1 }] },
     { offers: [], internal: 0 },
   ]);
+  const all = Array.from({ length: n }, (_, i) => i);
   return {
-    name: impatient ? "committee(impatient)" : "committee",
-    tasks: [member(0), member(1), member(2)],
-    gates: [{ name: "MEET", manager: 0, vectors: among(2, [0, 1, 2]) }],
+    name: `committee(#${m} of ${n}${impatient ? ",impatient" : ""})`,
+    tasks: all.map(member),
+    gates: [{ name: "MEET", manager: 0, vectors: among(m, all) }],
     managers: [{ node: 0 }],
     typeSizes: [],
     maxSteps,
@@ -243,6 +244,8 @@ export const allScenarios = (): SimSystem[] => [
   philosophers(5, true),
   committee(),
   committee(8, true),
+  committee(6, true, 3, 6),
+  philosophers(10, true, 8),
   paint(),
   barrier(),
   select(8, false),
