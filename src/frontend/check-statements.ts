@@ -38,6 +38,7 @@ export function checkAssignable(cx: BodyContext, v: M.VarDecl, at: A.Ident): boo
 /** Stands for a statement that could not be checked (an error was reported). */
 function bad(cx: BodyContext, span: Span): M.Stmt {
   cx.failures++;
+  cx.firstFailure ??= span;
   return { kind: "null", span };
 }
 

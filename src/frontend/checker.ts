@@ -5,9 +5,9 @@
 
 import type * as A from "./ast.js";
 import type * as M from "./model.js";
-import { DiagnosticBag, InternalError } from "./diagnostics.js";
+import { DiagnosticBag } from "./diagnostics.js";
 import { Msg } from "./diagnostic-messages.js";
-import { sourceFile } from "./source.js";
+import { sourceFile, type Span } from "./source.js";
 import { BodyContext, Globals } from "./scopes.js";
 import { declarePredefined, numericBounds } from "./builtins.js";
 import {
@@ -39,7 +39,7 @@ export function checkModules(modules: readonly A.Module[], diags: DiagnosticBag)
   const processes = declareProcesses(g, modules);
 
   const silenced = new Set<M.VarDecl | M.GateDecl>();
-  let failures = 0;
+  let failure: Span | undefined;
 
   // Subtype predicates may call functions: checked once every function is declared.
   for (const [t, { def }] of shells) {
@@ -58,7 +58,7 @@ export function checkModules(modules: readonly A.Module[], diags: DiagnosticBag)
     (fn.requires as M.Expr[]).push(...conditions(cx, def.requires));
     (fn.ensures as M.Expr[]).push(...conditions(cx, def.ensures));
     if (def.body) fn.body = checkStmt(cx, def.body);
-    failures += cx.failures;
+    failure ??= cx.firstFailure;
   }
   for (const [proc, def] of processes) {
     const cx = new BodyContext(g, { kind: "process", decl: proc, name: proc.name }, proc.variables, silenced);
@@ -68,11 +68,15 @@ export function checkModules(modules: readonly A.Module[], diags: DiagnosticBag)
     (proc.ensures as M.Expr[]).push(...conditions(cx, def.ensures));
     // A `!virtual` process has no body: it does nothing.
     proc.body = def.body ? checkStmt(cx, def.body) : { kind: "null", span: def.name.span };
-    failures += cx.failures;
+    failure ??= cx.firstFailure;
   }
 
   if (diags.errorCount > errorsBefore) return undefined;
-  if (failures > 0) throw new InternalError("the checker gave up on a construct without reporting an error");
+  if (failure) {
+    // A checker bug, but the user still gets a diagnostic at the place, not a stack trace.
+    diags.add(Msg.Internal, failure, ["the checker gave up on this construct without saying why"]);
+    return undefined;
+  }
 
   const model: M.Model = {
     modules: modules.map((m) => ({ name: m.name.text, path: m.file.path })),

@@ -140,6 +140,8 @@ export class BodyContext {
   trapGates = 0;
   /** Checks that gave up after reporting an error; the driver cross-checks them against the bag. */
   failures = 0;
+  /** Where the first of them was. */
+  firstFailure: Span | undefined;
   /** Possible types of expressions and patterns, computed once per syntax node. */
   readonly possCache = new WeakMap<object, unknown>();
 
