@@ -149,6 +149,9 @@ export const Msg = {
   UnguardedRecursion: e(6018, "unguarded recursion: process '{0}' calls itself before any action"),
   EnsureFailed: e(6019, "the 'ensure' clause of '{0}' is false"),
   ValueOutOfRange: e(6020, "{0} of {1} is out of range"),
+  UnassignedVariable: e(6021, "variable '{0}' is read before it has a value"),
+  ArrayLiteralSize: e(6022, "an array of type {0} has {1} elements, this literal has {2}"),
+  NegativeExponent: e(6023, "negative exponent {0}"),
 
   // ---- 9000-9999: internal --------------------------------------------------
   Internal: e(9001, "internal compiler error: {0}"),

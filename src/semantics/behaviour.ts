@@ -23,6 +23,7 @@
 import type { GateDecl, ProcessDecl, Stmt, TypeDecl } from "../frontend/model.js";
 import type { Span } from "../frontend/source.js";
 import { Msg } from "../frontend/diagnostic-messages.js";
+import { InternalError } from "../frontend/diagnostics.js";
 import { LntRuntimeError, equals, formatLabel, keyOf, type Value } from "./values.js";
 import { Raise, evalExpr, execCall, excEnvFor, matchPattern, selectMatch, valuesOf, type ExcEnv, type Frame } from "./evaluate.js";
 import { intersect, livenessOf, minus, writesOf, type VarSet } from "./liveness.js";
@@ -338,7 +339,7 @@ export function normalise(t: Thread, raised?: Raise): Thread {
           k.pop();
           continue;
         case "return":
-          throw new LntRuntimeError(Msg.RuntimeError, s.span, ["'return' in a process"]);
+          throw new InternalError("'return' in a process", s.span);
         case "raise":
           throw new Raise(rgate(proc, genv, s.exception), s.span);
         case "var":
@@ -386,7 +387,7 @@ export function normalise(t: Thread, raised?: Raise): Thread {
           own();
           for (;;) {
             const top = k.pop();
-            if (!top) throw new LntRuntimeError(Msg.RuntimeError, s.span, [`'break ${s.label.name}' outside its loop`]);
+            if (!top) throw new InternalError(`'break ${s.label.name}' outside its loop`, s.span);
             if ((top.op === LOOP || top.op === COND) && top.s.label?.id === s.label.id) break;
           }
           continue;

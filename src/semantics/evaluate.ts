@@ -12,6 +12,7 @@
 import type { Builtin, CtorDecl, Expr, FunctionDecl, GateDecl, Pattern, Stmt, TypeDecl, VarDecl } from "../frontend/model.js";
 import type { Span } from "../frontend/source.js";
 import { Msg } from "../frontend/diagnostic-messages.js";
+import { InternalError } from "../frontend/diagnostics.js";
 import {
   LntRuntimeError, compare, equals, enumerate, intBounds, isCtor, makeCtor, normInt, printValue, toBig,
   type CtorValue, type Value,
@@ -52,7 +53,7 @@ export function evalExpr(e: Expr, f: Frame, exc: ExcEnv): Value {
   switch (e.kind) {
     case "var": {
       const v = f[e.variable.index];
-      if (v === undefined) throw new LntRuntimeError(Msg.RuntimeError, e.span, [`variable '${e.variable.name}' has no value here`]);
+      if (v === undefined) throw new LntRuntimeError(Msg.UnassignedVariable, e.span, [e.variable.name]);
       return v;
     }
     case "literal": {
@@ -132,7 +133,7 @@ function setField(v: Value, field: string, x: Value, t: TypeDecl, span: Span): V
 
 function arrayOffset(t: TypeDecl, i: Value, span: Span): number {
   const d = baseDef(t);
-  if (d.kind !== "array") throw new LntRuntimeError(Msg.RuntimeError, span, ["indexing a value that is not an array"]);
+  if (d.kind !== "array") throw new InternalError("indexing a value that is not an array", span);
   const b = toBig(i);
   if (b < d.low || b > d.high) throw new LntRuntimeError(Msg.IndexOutOfRange, span, [String(i), String(d.low), String(d.high), t.name]);
   return Number(b - d.low);
@@ -153,7 +154,7 @@ function makeCollection(t: TypeDecl, xs: Value[], span: Span): Value {
   }
   if (d.kind === "array") {
     const n = Number(d.high - d.low + 1n);
-    if (xs.length !== n) throw new LntRuntimeError(Msg.RuntimeError, span, [`an array of type ${t.name} has ${n} elements, this literal has ${xs.length}`]);
+    if (xs.length !== n) throw new LntRuntimeError(Msg.ArrayLiteralSize, span, [t.name, n, xs.length]);
     return xs;
   }
   return xs;
@@ -378,7 +379,7 @@ function execStmt(s: Stmt, f: Frame, exc: ExcEnv, ctl: Ctl): number {
       }
     }
     default:
-      throw new LntRuntimeError(Msg.RuntimeError, s.span, [`'${s.kind}' is a behaviour: it cannot run inside a function`]);
+      throw new InternalError(`'${s.kind}' is a behaviour: it cannot run inside a function`, s.span);
   }
 }
 
@@ -469,7 +470,7 @@ function arith(op: string, a: Value, b: Value, t: TypeDecl, span: Span): Value {
       break;
     }
     case "pow": {
-      if (y < 0n) throw new LntRuntimeError(Msg.RuntimeError, span, ["negative exponent"]);
+      if (y < 0n) throw new LntRuntimeError(Msg.NegativeExponent, span, [String(y)]);
       const b = intBounds(t);
       // Stop early instead of building a huge bigint.
       r = 1n;
@@ -480,7 +481,7 @@ function arith(op: string, a: Value, b: Value, t: TypeDecl, span: Span): Value {
       break;
     }
     default:
-      throw new LntRuntimeError(Msg.RuntimeError, span, [`unknown operator ${op}`]);
+      throw new InternalError(`unknown operator ${op}`, span);
   }
   return intResult(t, r, span);
 }
@@ -565,7 +566,7 @@ export function builtin(b: Builtin, args: readonly Value[], types: readonly Type
         if (b.op === "card") return normInt(bounds.hi - bounds.lo + 1n);
         return normInt(b.op === "first" ? bounds.lo : bounds.hi);
       }
-      throw new LntRuntimeError(Msg.RuntimeError, span, [`'${b.op}' is not defined on type ${t.name}`]);
+      throw new InternalError(`'${b.op}' is not defined on type ${t.name}`, span);
     }
     case "ord": {
       if (typeof a0 === "string") return a0.charCodeAt(0);
