@@ -641,3 +641,51 @@ end type`, "LNT2010", ["constructor", "Halt"]);
   const r = loadModel("file.lnt", memoryHost({ "file.lnt": "module other is\nprocess MAIN is null end process\nend module\n" }));
   assert.ok(errors(r).some((d) => d.code === "LNT2058" && lineOf(d) === 1 && /other/.test(d.message) && /file\.lnt/.test(d.message)));
 });
+
+test("more rejections: arrays, collections, inference, gate lists, procedures, bounds, exceptions", () => {
+  rejects(`function f (x: nat): nat is return x[1] -- @e
+end function`, "LNT2041", ["nat"]);
+  rejects(`function f: nat is return {1} -- @e
+end function`, "LNT2046", ["nat"]);
+  rejects(`type L1 is list of nat end type
+type L2 is list of nat end type
+process P [G: any] is G (!nil) -- @e
+end process`, "LNT2022", ["nil", "of"]);
+  rejects(`process P [G: any] is var x: nat in G (?any); -- @e
+  use x end var end process`, "LNT2045", ["of"]);
+  rejects(`process P [G: C] is G [G] (!1) -- @e
+end process`, "LNT2053", ["G"]);
+  rejects(`process Q is null end process
+process P is Q where true -- @e
+end process`, "LNT2057", ["Q"]);
+  rejects(`function g is null end function
+function f: nat is return g + 1 -- @e
+end function`, "LNT2055", ["g"]);
+  rejects(`function f: nat is return -- @e
+end function`, "LNT3028", ["f", "nat"]);
+  rejects(`type A is array [3 .. 1] of nat end type -- @e`, "LNT2051", ["3", "1"]);
+  rejects(`process P [G: C] is par G # x in -- @e
+  G (!1) || G (!1) end par end process`, "LNT2050", []);
+  rejects(`process P is hide H: D in -- @e
+  null end hide end process`, "LNT2006", ["D"]);
+  rejects(`function f [E: C] (x: nat): nat is -- @e
+  return x end function`, "LNT2049", ["E", "C"]);
+  rejects(`channel B is (bool) end channel
+process P [G: B] is var x: nat in G (?x) -- @e
+  end var end process`, "LNT2031", ["B", "nat"]);
+});
+
+test("imports: every definition of an imported module is visible; cycles are errors", () => {
+  const files = {
+    "main.lnt": "module main (lib) is\nprocess MAIN [G: NAT] is G (!double (2)) end process\nend module\n",
+    "lib.lnt": "module lib is\nchannel NAT is (nat) end channel\nfunction double (x: nat): nat is return 2 * x end function\nend module\n",
+  };
+  const r = loadModel("main.lnt", memoryHost(files));
+  assert.deepEqual(errors(r).map((d) => d.message), []);
+  assert.deepEqual(r.model!.modules.map((m) => m.name), ["main", "lib"]);
+  const cyc = loadModel("a.lnt", memoryHost({
+    "a.lnt": "module a (b) is\nprocess MAIN is null end process\nend module\n",
+    "b.lnt": "module b (a) is\nend module\n",
+  }));
+  assert.ok(errors(cyc).some((d) => d.code === "LNT4003" && /a -> b -> a/.test(d.message)));
+});
