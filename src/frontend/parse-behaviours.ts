@@ -235,7 +235,11 @@ function parseAction(p: Parser, start: number, isEval: boolean): Stmt {
   }
   const name = p.expectName(isEval ? "a function name" : "a statement or behaviour");
   let gates: Ident[] | "..." | undefined;
-  if (p.isPunct("[")) {
+  if (p.isPunct("[]") && p.isPunct("(", p.peek())) {
+    // `P [] (x)`: an empty gate list, lexed as the choice symbol.
+    p.advance();
+    gates = [];
+  } else if (p.isPunct("[")) {
     p.advance();
     if (p.eatPunct("...")) gates = "...";
     else {

@@ -212,7 +212,10 @@ function parsePrimary(p: Parser): Expr {
       p.advance();
       const callee = p.ident(t);
       let exceptions: Ident[] | undefined;
-      if (atExceptionList(p)) {
+      if (p.isPunct("[]") && p.isPunct("(", p.peek())) {
+        p.advance();
+        exceptions = [];
+      } else if (atExceptionList(p)) {
         p.advance();
         exceptions = [];
         do exceptions.push(p.expectName("an exception name"));

@@ -254,6 +254,8 @@ const BEHAVIOURS: ReadonlyArray<readonly [string, string]> = [
   ["P [...]", "(act P [...])"],
   ["P [...] (1)", "(act P [...] (1))"],
   ["P [G]", "(act P [G])"],
+  ["P [] (1); x := F [] (2)", "(seq (act P [] (1)) (:= x (F [] 2)))"],
+  ["alt P [] (Q) end alt", "(alt (act P [] (Q)))"],
   ["f (!?y, ?z, x)", "(act f (!?y ?z x))"],
   ["eval f (!?y)", "(act eval f (!?y))"],
   ["eval x := f (!?y, 1)", "(act eval x:= f (!?y 1))"],
