@@ -52,14 +52,20 @@ function behaviour(cx: BodyContext, what: string, span: Span): boolean {
 
 function lookupVar(cx: BodyContext, id: A.Ident): M.VarDecl | undefined {
   const v = cx.vars.lookup(id.key);
-  if (!v) cx.diags.add(Msg.UndeclaredVariable, id.span, [id.text]);
-  return v;
+  if (v) return v;
+  const other = cx.gates.lookup(id.key) ? "gate" : cx.g.callables(id.key).some((c) => c.target.kind !== "fn") ? "constructor" : undefined;
+  if (other) cx.diags.add(Msg.NotAVariable, id.span, [id.text, other]);
+  else cx.diags.add(Msg.UndeclaredVariable, id.span, [id.text]);
+  return undefined;
 }
 
 function lookupGate(cx: BodyContext, id: A.Ident): M.GateDecl | undefined {
   const gt = cx.gates.lookup(id.key);
-  if (!gt) cx.diags.add(Msg.UndeclaredGate, id.span, [id.text]);
-  return gt;
+  if (gt) return gt;
+  const other = cx.vars.lookup(id.key) ? "variable" : cx.g.processes.has(id.key) ? "process" : undefined;
+  if (other) cx.diags.add(Msg.NotAGate, id.span, [id.text, other]);
+  else cx.diags.add(Msg.UndeclaredGate, id.span, [id.text]);
+  return undefined;
 }
 
 /** Checks a statement; the result never is a `use` / `access` (they vanish into `null`). */

@@ -689,3 +689,12 @@ test("imports: every definition of an imported module is visible; cycles are err
   }));
   assert.ok(errors(cyc).some((d) => d.code === "LNT4003" && /a -> b -> a/.test(d.message)));
 });
+
+test("a name of the wrong kind is said so: a constructor is not a variable, a variable not a gate", () => {
+  rejects(`type T is A, B end type
+process P is A := B -- @e
+end process`, "LNT2044", ["A", "constructor"]);
+  rejects(`process Q [G: C] is G (!1) end process
+process P is var x: nat in x := 1; Q [x] -- @e
+  end var end process`, "LNT2043", ["x", "variable"]);
+});
