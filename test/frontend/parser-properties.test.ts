@@ -10,7 +10,7 @@ import { tokenize } from "../../src/frontend/lexer.js";
 import { sourceFile } from "../../src/frontend/source.js";
 import { DiagnosticBag } from "../../src/frontend/diagnostics.js";
 import type { Expr, Stmt } from "../../src/frontend/ast.js";
-import { showExpr } from "./ast-print.js";
+import { showExpr, showStmt } from "./ast-print.js";
 
 /** A small expression language mirroring the parser's precedence levels. */
 type E =
@@ -146,5 +146,82 @@ test("token sequences separated by spaces lex back to the same tokens", () => {
       assert.deepEqual(out.slice(0, -1).map((t) => t.text), toks);
     }),
     { numRuns: 300, seed: 7 },
+  );
+});
+
+/** Random behaviours: a printed text and the s-expression its tree must show. */
+interface B {
+  readonly text: string;
+  readonly tree: string;
+  readonly seq: boolean;
+}
+
+const ATOMS: readonly B[] = [
+  ["G", "(act G)"],
+  ["H (!x, ?y)", "(act H (!x ?y))"],
+  ["x := 1", "(:= x 1)"],
+  ["null", "null"],
+  ["stop", "stop"],
+  ["i", "i"],
+  ["P [G] (1)", "(act P [G] (1))"],
+  ["X [i] := y", "(:= ([] X i) y)"],
+].map(([text, tree]) => ({ text: text!, tree: tree!, seq: false }));
+
+const behaviours: fc.Arbitrary<B> = fc.letrec<{ b: B; one: B }>((tie) => ({
+  // A statement that is not a sequence.
+  one: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    fc.constantFrom(...ATOMS),
+    fc.array(tie("b"), { minLength: 2, maxLength: 3 }).map((bs): B => ({
+      text: `alt ${bs.map((b) => b.text).join(" [] ")} end alt`,
+      tree: `(alt ${bs.map((b) => b.tree).join(" ")})`,
+      seq: false,
+    })),
+    fc.array(fc.tuple(fc.boolean(), tie("b")), { minLength: 2, maxLength: 3 }).map((bs): B => ({
+      text: `par ${bs.map(([g, b]) => (g ? `G, H -> ${b.text}` : b.text)).join(" || ")} end par`,
+      tree: `(par ${bs.map(([g, b]) => (g ? `(G H -> ${b.tree})` : b.tree)).join(" ")})`,
+      seq: false,
+    })),
+    fc.tuple(tie("b"), fc.option(tie("b"), { nil: undefined })).map(([a, e]): B => ({
+      text: `if c then ${a.text}${e ? ` else ${e.text}` : ""} end if`,
+      tree: `(if (c ${a.tree})${e ? ` (else ${e.tree})` : ""})`,
+      seq: false,
+    })),
+    tie("b").map((a): B => ({ text: `loop ${a.text} end loop`, tree: `(loop ${a.tree})`, seq: false })),
+    tie("b").map((a): B => ({ text: `var x: nat in ${a.text} end var`, tree: `(var (x:nat) ${a.tree})`, seq: false })),
+    tie("b").map((a): B => ({ text: `hide X: none in ${a.text} end hide`, tree: `(hide (X:none) ${a.tree})`, seq: false })),
+    fc.tuple(tie("b"), tie("b")).map(([a, b]): B => ({
+      text: `case x in A -> ${a.text} | any -> ${b.text} end case`,
+      tree: `(case x (A -> ${a.tree}) (any -> ${b.tree}))`,
+      seq: false,
+    })),
+    fc.tuple(tie("b"), tie("b")).map(([a, b]): B => ({
+      text: `disrupt ${a.text} by ${b.text} end disrupt`,
+      tree: `(disrupt ${a.tree} by ${b.tree})`,
+      seq: false,
+    })),
+  ),
+  b: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    tie("one"),
+    fc.array(tie("one"), { minLength: 2, maxLength: 3 }).map((bs): B => ({
+      text: bs.map((b) => b.text).join("; "),
+      tree: `(seq ${bs.map((b) => b.tree).join(" ")})`,
+      seq: true,
+    })),
+  ),
+})).b;
+
+test("random behaviours parse to the tree they were printed from", () => {
+  fc.assert(
+    fc.property(behaviours, (b) => {
+      const diags = new DiagnosticBag();
+      const m = parseModule(sourceFile("b.lnt", `module m is process P [G, H: any] is ${b.text} end process end module`), diags);
+      assert.deepEqual(diags.items.map((d) => d.message), [], b.text);
+      const body = (m?.definitions[0] as { body?: Stmt } | undefined)?.body;
+      assert.ok(body, b.text);
+      assert.equal(showStmt(body), b.tree, b.text);
+    }),
+    { numRuns: 400, seed: 31337 },
   );
 });
