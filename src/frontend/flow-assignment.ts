@@ -27,6 +27,7 @@ import {
   orInto,
   setBit,
   clearBit,
+  wordsFor,
 } from "./flow-bits.js";
 import { firstAccess } from "./flow-access.js";
 
@@ -74,7 +75,7 @@ export class AssignmentFlow {
   private readonly traps = new Map<GateDecl, TrapCollector>();
 
   constructor(private readonly unit: UnitShape) {
-    this.words = Math.max(1, (unit.variables.length + 31) >>> 5);
+    this.words = wordsFor(unit.variables.length);
     this.reads = emptyBits(this.words);
     this.writes = emptyBits(this.words);
     this.gatesUsed = new Uint8Array(unit.gates.length);
