@@ -225,11 +225,16 @@ export function generateWith(g: Globals, type: M.TypeDecl, own: readonly A.WithI
       done.add(name);
       items.add(name);
       (type.withItems as Set<string>).add(name);
-    } else if (strict || !KNOWN_ITEMS.has(name)) {
+    } else if (strict) {
       g.diags.add(Msg.UnknownWithItem, item.span, [name, type.name]);
       done.add(name);
     }
   }
+}
+
+/** Module-level items that no type could ever have (reported once, not per type). */
+export function checkModuleWithItems(g: Globals, items: readonly A.WithItem[]): void {
+  for (const item of items) if (!KNOWN_ITEMS.has(item.name)) g.diags.add(Msg.UnknownWithItem, item.span, [item.name, "any"]);
 }
 
 function generateItem(g: Globals, t: M.TypeDecl, name: string): boolean {

@@ -6,7 +6,7 @@ import type * as A from "./ast.js";
 import type * as M from "./model.js";
 import { Msg } from "./diagnostic-messages.js";
 import type { Globals } from "./scopes.js";
-import { parseBig, generateIntrinsic, generateWith } from "./builtins.js";
+import { parseBig, generateIntrinsic, generateWith, checkModuleWithItems } from "./builtins.js";
 
 export function declaredHere(span: A.Ident["span"] | undefined): { message: string; span: A.Ident["span"] }[] {
   return span ? [{ message: "declared here", span }] : [];
@@ -187,7 +187,8 @@ export function resolveTypeBodies(g: Globals, shells: Map<M.TypeDecl, { def: A.T
 }
 
 /** Pass 3 (after user functions are declared): `with` functions and intrinsic ones. */
-export function generateTypeFunctions(g: Globals, shells: Map<M.TypeDecl, { def: A.TypeDef; module: A.Module }>): void {
+export function generateTypeFunctions(g: Globals, shells: Map<M.TypeDecl, { def: A.TypeDef; module: A.Module }>, modules: readonly A.Module[]): void {
+  for (const m of modules) checkModuleWithItems(g, m.withItems);
   for (const [t, { def, module }] of shells) {
     generateIntrinsic(g, t);
     generateWith(g, t, def.withItems, module.withItems);

@@ -35,7 +35,7 @@ export function checkModules(modules: readonly A.Module[], diags: DiagnosticBag)
   resolveTypeBodies(g, shells);
   declareChannels(g, modules);
   const functions = declareFunctions(g, modules);
-  generateTypeFunctions(g, shells);
+  generateTypeFunctions(g, shells, modules);
   const processes = declareProcesses(g, modules);
 
   const silenced = new Set<M.VarDecl | M.GateDecl>();
