@@ -366,8 +366,10 @@ export function checkExpr(cx: BodyContext, e: A.Expr, expected: M.TypeDecl | und
         cx.diags.add(Msg.InvalidNumber, e.span, [e.text]);
         return undefined;
       }
-      const bounds = t.def.kind === "nat" ? [0n, t.def.max] : t.def.kind === "range" ? [t.def.low, t.def.high] : t.def.kind === "int" ? [t.def.min, t.def.max + 1n] : undefined;
-      if (bounds && (v < bounds[0]! || v > bounds[1]!)) {
+      const bounds = t.def.kind === "nat" ? [0n, t.def.max] : t.def.kind === "range" ? [t.def.low, t.def.high] : t.def.kind === "int" ? [t.def.min, t.def.max] : undefined;
+      // An int literal is never negative: `-2147483648` is the negation of max + 1.
+      const slack = t.def.kind === "int" ? 1n : 0n;
+      if (bounds && (v < bounds[0]! || v > bounds[1]! + slack)) {
         cx.diags.add(Msg.LiteralOutOfRange, e.span, [e.text, t.name, String(bounds[0]), String(bounds[1])]);
         return undefined;
       }
