@@ -67,7 +67,7 @@ function inActuals(args: readonly Actual[], v: VarDecl, reads: boolean, at: Span
         if (r) return r;
       }
     } else if (a.variable === v) {
-      return at;
+      return a.span ?? at;
     }
   }
   return undefined;

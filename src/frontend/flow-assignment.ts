@@ -179,7 +179,7 @@ export class AssignmentFlow {
   private actualReads(args: readonly Actual[], st: Bits, at: Span): void {
     for (const a of args) {
       if (a.kind === "in") this.expr(a.expr, st);
-      else if (a.kind === "in out") this.read(a.variable, at, st);
+      else if (a.kind === "in out") this.read(a.variable, a.span ?? at, st);
     }
   }
 

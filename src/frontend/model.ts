@@ -263,10 +263,14 @@ export type Offer =
   | { readonly kind: "emit"; readonly expr: Expr }
   | { readonly kind: "receive"; readonly pattern: Pattern };
 
+/**
+ * `span`, when set, is the actual as written (`?X`, `!?X`): diagnostics about
+ * the variable point there rather than at the whole call.
+ */
 export type Actual =
   | { readonly kind: "in"; readonly expr: Expr }
-  | { readonly kind: "out"; readonly variable: VarDecl }
-  | { readonly kind: "in out"; readonly variable: VarDecl };
+  | { readonly kind: "out"; readonly variable: VarDecl; readonly span?: Span }
+  | { readonly kind: "in out"; readonly variable: VarDecl; readonly span?: Span };
 
 export interface ParBranch {
   /** The branch's own synchronization set (`G1, G2 -> B`), if written. */
