@@ -916,7 +916,7 @@ export function stateKey(t: Thread): string {
 function computeKey(t: Thread): string {
   let live: VarSet;
   const lv = livenessOf(t.proc);
-  if (t.sub) live = lv.after.get(t.sub.stmt) ?? [];
+  if (t.sub) live = lv.waiting.get(t.sub.stmt) ?? allVars(t.proc);
   else if (t.k.length === 0) live = t.keep ?? [];
   else {
     const top = t.k[t.k.length - 1]!;

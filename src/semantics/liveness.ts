@@ -145,6 +145,11 @@ export function writesOf(s: Stmt): VarSet {
 export interface Liveness {
   readonly before: ReadonlyMap<Stmt, VarSet>;
   readonly after: ReadonlyMap<Stmt, VarSet>;
+  /**
+   * For `par`, `hide` and `disrupt`: the variables the waiting thread must
+   * keep, i.e. those live after the construct that its parts may not provide.
+   */
+  readonly waiting: ReadonlyMap<Stmt, VarSet>;
 }
 
 const cache = new WeakMap<ProcessDecl, Liveness>();
@@ -161,6 +166,7 @@ export function livenessOf(p: ProcessDecl): Liveness {
 function analyse(p: ProcessDecl): Liveness {
   const before = new Map<Stmt, VarSet>();
   const after = new Map<Stmt, VarSet>();
+  const waiting = new Map<Stmt, VarSet>();
   const breaks = new Map<number, VarSet>();
   // Out parameters are read by the caller when the process terminates.
   const exitLive = set(p.params.filter((x) => x.mode === "out" || x.mode === "in out").map((x) => x.variable.index));
@@ -278,18 +284,31 @@ function analyse(p: ProcessDecl): Liveness {
         for (const b of s.branches) r = union(r, lb(b, out, trap));
         return r;
       }
+      // A part of a construct ends into what follows it only for the
+      // variables it writes (copied back at the join); the others come from
+      // the waiting thread's frame.
       case "par": {
-        let r: VarSet = EMPTY;
-        for (const b of s.branches) r = union(r, lb(b.body, out, trap));
+        let all: VarSet = EMPTY;
+        for (const b of s.branches) all = union(all, writesOf(b.body));
+        const base = minus(out, all);
+        waiting.set(s, base);
+        let r = base;
+        for (const b of s.branches) r = union(r, lb(b.body, intersect(out, writesOf(b.body)), trap));
         return r;
       }
-      case "hide":
-        return lb(s.body, out, trap);
-      case "disrupt":
-        return union(lb(s.body, out, trap), lb(s.by, out, trap));
+      case "hide": {
+        const base = minus(out, writesOf(s.body));
+        waiting.set(s, base);
+        return union(base, lb(s.body, intersect(out, writesOf(s.body)), trap));
+      }
+      case "disrupt": {
+        const base = minus(out, intersect(writesOf(s.body), writesOf(s.by)));
+        waiting.set(s, base);
+        return union(base, union(lb(s.body, intersect(out, writesOf(s.body)), trap), lb(s.by, intersect(out, writesOf(s.by)), trap)));
+      }
     }
   };
 
   lb(p.body, exitLive, EMPTY);
-  return { before, after };
+  return { before, after, waiting };
 }

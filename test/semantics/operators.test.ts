@@ -311,3 +311,24 @@ end module`);
   assert.equal(res.states, 3);
   assert.deepEqual(res.traceTo(2), ["G !5", "G !6"]);
 });
+
+test("variables written in par branches are visible after the par, and dead again at the loop head", () => {
+  // The 3 branches interleave in a cube of 2^3 = 8 states (12 transitions);
+  // when all ended, G !(1 + 2 + 5) leads back to the loop head, which is the
+  // initial state since x, y, z are dead there: 8 states, 13 transitions.
+  const l = ltsOf(`module m is
+channel N is (nat) end channel
+process W [A: none] (out v: nat) is A; v := 5 end process
+process MAIN [A, B, C: none, G: N] is
+  var x, y, z: nat in
+    loop
+      par x := 1; A || y := 2; B || W [C] (?z) end par;
+      G (!x + y + z)
+    end loop
+  end var
+end process
+end module`);
+  assert.equal(l.states, 8);
+  assert.equal(l.transitions, 13);
+  assert.deepEqual(l.edges.filter((e) => e.label.startsWith("G")), [{ src: 7, label: "G !8", dst: 0 }]);
+});
