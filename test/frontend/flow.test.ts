@@ -229,6 +229,25 @@ test("while: the body may run zero times", () => {
   );
 });
 
+test("while true is left only by break, like loop", () => {
+  expectFlow(
+    `function f (n: nat): nat is
+       var i: nat in
+         i := 0;
+         while true loop
+           if i >= n then return i end if;
+           i := i + 1
+         end loop
+       end var
+     end function
+     process P [G: C] is
+       while true loop G (!0) end loop;
+       G (!1) -- @a
+     end process`,
+    ["LNT3019@a"],
+  );
+});
+
 test("for: the init assigns, the body may run zero times", () => {
   expectFlow(
     `function sum (n: nat): nat is
