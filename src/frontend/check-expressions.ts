@@ -423,6 +423,12 @@ export function checkExpr(cx: BodyContext, e: A.Expr, expected: M.TypeDecl | und
         const inner = checkExpr(cx, e.expr, base);
         return inner ? { kind: "convert", expr: inner, type: t, span: e.span } : undefined;
       }
+      // Up from a range or subtype to its base type (`r of nat`): no check needed, but still a Convert.
+      const sub = ip === "err" ? [] : cheapest(new Map([...ip].filter(([u]) => (u.def.kind === "range" || u.def.kind === "subtype") && u.def.base === t)));
+      if (sub.length === 1) {
+        const inner = checkExpr(cx, e.expr, sub[0]);
+        return inner ? { kind: "convert", expr: inner, type: t, span: e.span } : undefined;
+      }
       return mismatch(cx, e.expr, t, ip);
     }
     case "field": {
