@@ -437,7 +437,7 @@ function checkActual(cx: BodyContext, a: A.Arg, mode: M.ParamMode, t: M.TypeDecl
     return undefined;
   }
   if (!checkAssignable(cx, v, id)) return undefined;
-  return mode === "out" ? { kind: "out", variable: v } : { kind: "in out", variable: v };
+  return mode === "out" ? { kind: "out", variable: v, span: a.span } : { kind: "in out", variable: v, span: a.span };
 }
 
 /** A variable may receive at most one out / in out actual of a call. */
