@@ -1,7 +1,7 @@
 // Property test of the flow analyses against the reference interpreter:
 // random process and function bodies over a few variables, built from every
 // construct the analyses follow (if, case, alt, loops with break, while, par,
-// disrupt, stop, return). Whenever the front end accepts a model, running it
+// disrupt, stop, return, trap and raise). Whenever the front end accepts a model, running it
 // must never fail for want of a value (a variable, or an out parameter, read
 // unassigned) or of a return. The generator is seeded,
 // so a failure names a reproducible model.
@@ -86,7 +86,6 @@ class Gen {
     }
   }
 
-  /** An instruction over y0..y2 (nat), the parameter n and the out parameter r. */
   /** A function body: some variables set first and a final return, most of the time. */
   functionBody(): string {
     const init = ["r", "y0", "y1", "y2"].filter((v) => this.rnd(v === "r" ? 8 : 3) !== 0).map((v) => `${v} := ${this.rnd(3)}; `);
@@ -94,11 +93,12 @@ class Gen {
     return `${init.join("")}${this.instruction(3, [])}${end}`;
   }
 
-  instruction(d: number, labels: readonly string[]): string {
+  /** An instruction over y0..y2 (nat), the parameter n and the out parameter r. */
+  instruction(d: number, labels: readonly string[], excs: readonly string[] = []): string {
     const y = () => (this.rnd(4) === 0 ? "r" : this.v("y", 3));
     const e = () => (this.rnd(3) === 0 ? "n" : y());
-    const sub = () => this.instruction(d - 1, labels);
-    switch (this.rnd(d <= 0 ? 5 : 11)) {
+    const sub = () => this.instruction(d - 1, labels, excs);
+    switch (this.rnd(d <= 0 ? 5 : 12)) {
       case 0:
         return `${y()} := ${this.rnd(3)}`;
       case 1:
@@ -106,7 +106,8 @@ class Gen {
       case 2:
         return `return ${e()}`;
       case 3:
-        return labels.length > 0 && this.rnd(2) === 0 ? `break ${labels[this.rnd(labels.length)]}` : "null";
+        if (labels.length > 0 && this.rnd(2) === 0) return `break ${labels[this.rnd(labels.length)]}`;
+        return excs.length > 0 && this.rnd(2) === 0 ? `raise ${excs[this.rnd(excs.length)]}` : "null";
       case 4:
         return "null";
       case 5:
@@ -116,12 +117,17 @@ class Gen {
         return `if n > ${this.rnd(3)} then ${sub()} ${this.rnd(2) ? `else ${sub()} ` : ""}end if`;
       case 8: {
         const l = `L${this.labels++}`;
-        return `loop ${l} in ${this.instruction(d - 1, [...labels, l])}; break ${l} end loop`;
+        return `loop ${l} in ${this.instruction(d - 1, [...labels, l], excs)}; break ${l} end loop`;
       }
       case 9: {
         // A dedicated counter keeps every loop finite.
         const k = `k${this.counters++ % 2}`;
         return `${k} := 0; while ${k} < 2 loop ${sub()}; ${k} := ${k} + 1 end loop`;
+      }
+      case 10: {
+        // The handler runs outside the trap: it may raise only the outer exceptions.
+        const x = `E${this.labels++}`;
+        return `trap ${x}: exit -> ${sub()} in ${this.instruction(d - 1, labels, [...excs, x])} end trap`;
       }
       default:
         return `case n in 0 -> ${sub()} | 1 -> ${sub()} | any -> ${sub()} end case`;
