@@ -773,10 +773,12 @@ function checkPar(cx: BodyContext, s: A.ParStmt): M.Stmt {
 
 function checkTrap(cx: BodyContext, s: A.TrapStmt): M.Stmt {
   const span = s.span;
-  const handlers: { exception: M.GateDecl; body: M.Stmt }[] = [];
+  // Aligned with s.handlers; undefined where the exception is wrong (an error was reported).
+  const exceptions: (M.GateDecl | undefined)[] = [];
   let ok = true;
   cx.gates.push();
   for (const h of s.handlers) {
+    exceptions.push(undefined);
     const channel = h.channel ? resolveGateChannel(cx.g, h.channel) : "exit";
     if (!channel) {
       ok = false;
@@ -795,14 +797,16 @@ function checkTrap(cx: BodyContext, s: A.TrapStmt): M.Stmt {
     if (cx.owner.kind === "process") cx.owner.decl.hiddenGates.push(gt);
     const old = cx.gates.declare(h.exception.key, gt);
     if (old) cx.diags.add(Msg.Duplicate, h.exception.span, ["exception", h.exception.text], declaredHere(old.span));
-    handlers.push({ exception: gt, body: { kind: "null", span: h.span } });
+    exceptions[exceptions.length - 1] = gt;
   }
   const body = checkStmt(cx, s.body);
   cx.gates.pop();
   // Handlers run outside the trap: they do not see its exceptions.
+  const handlers: { exception: M.GateDecl; body: M.Stmt }[] = [];
   s.handlers.forEach((h, i) => {
-    const entry = handlers[i];
-    if (entry) handlers[i] = { exception: entry.exception, body: checkStmt(cx, h.body) };
+    const hb = checkStmt(cx, h.body);
+    const exception = exceptions[i];
+    if (exception) handlers.push({ exception, body: hb });
   });
   return ok ? { kind: "trap", handlers, body, span } : bad(cx, span);
 }

@@ -698,3 +698,18 @@ end process`, "LNT2044", ["A", "constructor"]);
 process P is var x: nat in x := 1; Q [x] -- @e
   end var end process`, "LNT2043", ["x", "variable"]);
 });
+
+test("trap declares exceptions for its body only; in a process they join hiddenGates", () => {
+  const m = ok(`process MAIN [G: C] is
+  trap X: exit -> G (!0) | Y -> G (!1) in
+    G (!2); raise X
+  end trap
+end process`);
+  const P = proc(m, "MAIN");
+  assert.deepEqual(P.hiddenGates.map((g) => `${g.name}:${g.index}:${String(g.channel)}`), ["X:1:exit", "Y:2:exit"]);
+  const t = P.body;
+  assert.ok(t.kind === "trap" && t.handlers.length === 2 && t.handlers[0]!.exception === P.hiddenGates[0]);
+  assert.ok(t.body.kind === "seq" && t.body.stmts[1]!.kind === "raise" && t.body.stmts[1]!.exception === P.hiddenGates[0]);
+  rejects(`process P [G: C] is trap X: exit -> raise X -- @e
+  in G (!1) end trap end process`, "LNT2004", ["X"]);
+});
