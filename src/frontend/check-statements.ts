@@ -511,7 +511,7 @@ function checkProcedureCall(
 }
 
 /** Reports the arguments that are wrong whatever their context; false when there is none. */
-function reportBadArgs(cx: BodyContext, args: readonly A.Arg[], infos: readonly ArgInfo[]): boolean {
+function reportBadArgs(cx: BodyContext, args: readonly A.Arg[], infos: readonly ArgInfo[], offers = false): boolean {
   let found = false;
   args.forEach((a, i) => {
     const p = infos[i]!.poss;
@@ -521,7 +521,11 @@ function reportBadArgs(cx: BodyContext, args: readonly A.Arg[], infos: readonly 
       if (p === "err") checkExpr(cx, a.expr, undefined);
       else explainEmpty(cx, a.expr);
     } else if (a.kind === "inout") lookupVar(cx, a.variable);
-    else if (a.pattern.kind === "name" && !cx.g.callables(a.pattern.name.key).some((c) => c.target.kind !== "fn")) lookupVar(cx, a.pattern.name);
+    else if (a.pattern.kind === "name" && !cx.g.callables(a.pattern.name.key).some((c) => c.target.kind !== "fn")) {
+      // In an offer `?X` is a pattern: say how to declare X.
+      if (offers && !cx.gates.lookup(a.pattern.name.key)) cx.diags.add(Msg.PatternVarNotDeclared, a.pattern.name.span, [a.pattern.name.text]);
+      else lookupVar(cx, a.pattern.name);
+    }
     else explainPattern(cx, a.pattern);
   });
   return found;
@@ -637,7 +641,7 @@ function checkComm(cx: BodyContext, s: A.ActionStmt, gate: M.GateDecl): M.Stmt {
       if (okp && (!best || cost < best.cost)) best = { p, cost };
     }
     if (!best) {
-      if (!reportBadArgs(cx, args, infos)) cx.diags.add(Msg.OfferTypes, span, [ch.name, gate.name, infos.map((x) => describePoss(x.poss)).join(", ")]);
+      if (!reportBadArgs(cx, args, infos, true)) cx.diags.add(Msg.OfferTypes, span, [ch.name, gate.name, infos.map((x) => describePoss(x.poss)).join(", ")]);
       return bad(cx, span);
     }
     const p = best.p;
@@ -663,7 +667,8 @@ function checkOffers(cx: BodyContext, args: readonly A.Arg[], types: readonly M.
         const p = patternPoss(cx, a.pattern);
         const best = p === "any" || p === "err" ? [] : cheapest(p);
         if (best.length !== 1) {
-          cx.diags.add(Msg.CannotInferType, a.span);
+          if (p === "err" || (p !== "any" && p.size === 0)) explainPattern(cx, a.pattern);
+          else cx.diags.add(Msg.CannotInferType, a.span);
           ok = false;
           return;
         }
