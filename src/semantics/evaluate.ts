@@ -33,7 +33,7 @@ export function runtimeExc(env: ExcEnv, g: GateDecl): GateDecl {
   return env.get(g) ?? g;
 }
 
-const MAX_DEPTH = 2000;
+const MAX_DEPTH = 100_000;
 let depth = 0;
 
 // Statement completion codes for function bodies.
@@ -273,15 +273,17 @@ export function callFunction(fn: FunctionDecl, args: readonly (Value | undefined
   if (!fn.body) throw new LntRuntimeError(Msg.NoBody, span, [fn.name]);
   const frame: Frame = new Array(fn.variables.length);
   for (let i = 0; i < fn.params.length; i++) frame[fn.params[i]!.variable.index] = args[i];
-  if (++depth > MAX_DEPTH) {
-    depth = 0;
-    throw new LntRuntimeError(Msg.RecursionTooDeep, span, [fn.name]);
-  }
+  if (depth >= MAX_DEPTH) throw new LntRuntimeError(Msg.RecursionTooDeep, span, [fn.name]);
+  depth++;
   try {
     for (const r of fn.requires) if (evalExpr(r, frame, exc) !== true) throw new LntRuntimeError(Msg.RequireFailed, r.span, [fn.name]);
     const ctl: Ctl = { breakLabel: -1, ret: undefined };
     execStmt(fn.body, frame, exc, ctl);
     return { value: ctl.ret, frame };
+  } catch (err) {
+    // The JS stack may run out before MAX_DEPTH on deeply nested expressions.
+    if (err instanceof RangeError) throw new LntRuntimeError(Msg.RecursionTooDeep, span, [fn.name]);
+    throw err;
   } finally {
     depth--;
   }

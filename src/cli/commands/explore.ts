@@ -4,6 +4,9 @@
 // process, and reporting run-time errors of the model.
 
 import { openSync, writeSync, readSync, closeSync, unlinkSync } from "node:fs";
+import { Worker, isMainThread, workerData, parentPort } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
+import { PassThrough } from "node:stream";
 import { loadModel } from "../../frontend/index.js";
 import { checkRootCall } from "../../frontend/checker.js";
 import { DiagnosticBag } from "../../frontend/diagnostics.js";
@@ -67,7 +70,7 @@ export function reportRuntimeError(err: LntRuntimeError, io: CommandIO, trace: r
   if (trace) {
     if (trace.length === 0) io.stderr.write("it happens in the initial state or in a transition from it\n");
     else {
-      io.stderr.write(`it happens after these ${trace.length} action${trace.length === 1 ? "" : "s"}, in the last state or in a transition from it:\n`);
+      io.stderr.write(`it happens after ${trace.length === 1 ? "this action" : `these ${trace.length} actions`}, in the state reached or in a transition from it:\n`);
       for (const l of trace) io.stderr.write(`  ${l}\n`);
     }
   }
@@ -113,6 +116,12 @@ Exit status: 0 done, 1 the model has an error (static or at run time), 2 usage o
     quiet: { type: "boolean" },
   },
   async run(args, io) {
+    return runWithLargeStack(exploreCommand, args, io, false, () => exploreRun(args, io));
+  },
+};
+
+async function exploreRun(args: ParsedArgs, io: CommandIO): Promise<number> {
+  {
     const [path] = modelArg(args, "explore");
     const maxStates = intOpt(args, "max-states", 1);
     const out = stringOpt(args, "output");
@@ -212,5 +221,108 @@ Exit status: 0 done, 1 the model has an error (static or at run time), 2 usage o
       }
     }
     return 0;
-  },
-};
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Running in a worker thread with a large stack
+//
+// LNT functions recurse (a list function recurses once per element) and the
+// interpreter evaluates them recursively: the main thread's ~1 MB stack would
+// stop at a few hundred nested calls. The interpreter commands therefore run
+// in a worker thread whose stack size we choose; the main thread only relays
+// standard input and the exit status.
+
+const STACK_MB = 512;
+
+interface WorkerJob {
+  readonly lntcSemantics: true;
+  readonly command: string;
+  readonly args: ParsedArgs;
+  readonly cwd: string;
+  readonly stdoutTTY: boolean;
+  readonly stderrTTY: boolean;
+}
+
+/**
+ * Runs `command` in a worker when the I/O is the process's own (the CLI);
+ * in place otherwise (tests calling main with their own streams), or inside the worker.
+ */
+export async function runWithLargeStack(command: Command, args: ParsedArgs, io: CommandIO, usesStdin: boolean, body: () => Promise<number>): Promise<number> {
+  if (!isMainThread || io.stdout !== process.stdout || io.stderr !== process.stderr || process.env["LNTC_NO_WORKER"]) return body();
+  const job: WorkerJob = {
+    lntcSemantics: true,
+    command: command.name,
+    args,
+    cwd: io.cwd,
+    stdoutTTY: Boolean(io.stdout.isTTY),
+    stderrTTY: Boolean(io.stderr.isTTY),
+  };
+  const worker = new Worker(fileURLToPath(import.meta.url), { workerData: job, resourceLimits: { stackSizeMb: STACK_MB } });
+  // Standard input goes to the worker as messages (text chunks, then null at
+  // its end), so that the worker holds no handle that could keep it alive.
+  const onData = (chunk: Buffer | string): void => worker.postMessage(typeof chunk === "string" ? chunk : chunk.toString("utf8"));
+  const onEnd = (): void => worker.postMessage(null);
+  if (usesStdin) {
+    io.stdin.on("data", onData);
+    io.stdin.on("end", onEnd);
+  }
+  return new Promise<number>((resolve, reject) => {
+    let status: number | undefined;
+    const stopInput = (): void => {
+      if (!usesStdin) return;
+      // A live input may never end: stop reading it so that the process can exit.
+      io.stdin.off("data", onData);
+      io.stdin.off("end", onEnd);
+      (io.stdin as NodeJS.ReadStream).destroy?.();
+    };
+    worker.on("message", (m: unknown) => {
+      if (typeof m === "number") status = m;
+    });
+    worker.on("error", reject);
+    worker.on("exit", () => {
+      stopInput();
+      resolve(status ?? 3);
+    });
+  });
+}
+
+if (!isMainThread && (workerData as WorkerJob | undefined)?.lntcSemantics) {
+  const job = workerData as WorkerJob;
+  if (job.stdoutTTY) Object.defineProperty(process.stdout, "isTTY", { value: true });
+  if (job.stderrTTY) Object.defineProperty(process.stderr, "isTTY", { value: true });
+  const input = new PassThrough();
+  const port = parentPort!;
+  port.on("message", (m: unknown) => {
+    if (m === null) input.end();
+    else if (typeof m === "string") input.write(m);
+  });
+  const io: CommandIO = { stdout: process.stdout, stderr: process.stderr, stdin: input, cwd: job.cwd };
+  const finish = (code: number): void => {
+    port.postMessage(code);
+    port.removeAllListeners("message");
+    port.unref();
+  };
+  const find = async (): Promise<Command> => {
+    if (job.command === "simulate") return (await import("./simulate.js")).simulateCommand;
+    if (job.command === "trace-check") return (await import("./trace-check.js")).traceCheckCommand;
+    return exploreCommand;
+  };
+  void find()
+    .then((cmd) => cmd.run(job.args, io))
+    .then(
+      (code) => finish(code),
+      (err: unknown) => {
+        // As main.ts reports them, from this thread.
+        if (err instanceof UsageError) {
+          process.stderr.write(`lntc ${job.command}: ${err.message}\nRun 'lntc ${job.command} --help' for usage.\n`);
+          finish(2);
+          return;
+        }
+        const msg = err instanceof Error ? err.message : String(err);
+        process.stderr.write(`lntc: internal error: ${msg} [LNT9001]\nThis is a bug in lntc; please report it with the model that caused it.\n`);
+        if (process.env["LNTC_DEBUG"] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+        finish(3);
+      },
+    );
+}

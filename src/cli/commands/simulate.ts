@@ -1,10 +1,10 @@
 // `lntc simulate`: a random run of the model by the reference interpreter,
 // one label a line, reproducible from its seed.
 
-import { intOpt, stringOpt, type Command } from "../command.js";
+import { intOpt, stringOpt, type Command, type CommandIO, type ParsedArgs } from "../command.js";
 import { LntRuntimeError } from "../../semantics/values.js";
 import { simulate } from "../../semantics/simulate.js";
-import { modelArg, prepare, reportRuntimeError } from "./explore.js";
+import { modelArg, prepare, reportRuntimeError, runWithLargeStack } from "./explore.js";
 
 export const simulateCommand: Command = {
   name: "simulate",
@@ -25,6 +25,12 @@ Options:
 Exit status: 0 done, 1 the model has an error (static or at run time), 2 usage or I/O error.`,
   options: { steps: { type: "string" }, seed: { type: "string" }, root: { type: "string" } },
   async run(args, io) {
+    return runWithLargeStack(simulateCommand, args, io, false, () => runSimulate(args, io));
+  },
+};
+
+async function runSimulate(args: ParsedArgs, io: CommandIO): Promise<number> {
+  {
     const [path] = modelArg(args, "simulate");
     const steps = intOpt(args, "steps") ?? 100;
     const seed = intOpt(args, "seed") ?? 1;
@@ -43,5 +49,5 @@ Exit status: 0 done, 1 the model has an error (static or at run time), 2 usage o
       if (err instanceof LntRuntimeError) return reportRuntimeError(err, io, trace);
       throw err;
     }
-  },
-};
+  }
+}

@@ -4,10 +4,10 @@
 
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
-import { intOpt, stringOpt, type Command } from "../command.js";
+import { intOpt, stringOpt, type Command, type CommandIO, type ParsedArgs } from "../command.js";
 import { LntRuntimeError } from "../../semantics/values.js";
 import { ClosureTooLarge, DEFAULT_CLOSURE_BOUND, TraceChecker, normaliseLabel } from "../../semantics/trace-check.js";
-import { modelArg, prepare, reportRuntimeError } from "./explore.js";
+import { modelArg, prepare, reportRuntimeError, runWithLargeStack } from "./explore.js";
 
 export const traceCheckCommand: Command = {
   name: "trace-check",
@@ -30,6 +30,13 @@ Options:
 Exit status: 0 accepted, 1 refused or the model has an error, 2 usage or I/O error.`,
   options: { root: { type: "string" }, bound: { type: "string" } },
   async run(args, io) {
+    const fromStdin = args.positionals.length < 2 || args.positionals[1] === "-";
+    return runWithLargeStack(traceCheckCommand, args, io, fromStdin, () => runTraceCheck(args, io));
+  },
+};
+
+async function runTraceCheck(args: ParsedArgs, io: CommandIO): Promise<number> {
+  {
     const n = args.positionals.length;
     const [path, tracePath] = modelArg(args, "trace-check", n === 2 ? 2 : 1);
     const bound = intOpt(args, "bound", 1) ?? DEFAULT_CLOSURE_BOUND;
@@ -94,5 +101,5 @@ Exit status: 0 accepted, 1 refused or the model has an error, 2 usage or I/O err
     }
     io.stdout.write(`trace accepted: ${checker.accepted.length} label${checker.accepted.length === 1 ? "" : "s"}\n`);
     return 0;
-  },
-};
+  }
+}
