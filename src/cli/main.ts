@@ -8,8 +8,10 @@ import { checkCommand } from "./commands/check.js";
 import { exploreCommand } from "./commands/explore.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { traceCheckCommand } from "./commands/trace-check.js";
+import { compileCommand } from "./commands/compile.js";
+import { runCommand } from "./commands/run.js";
 
-const commands: readonly Command[] = [checkCommand, exploreCommand, simulateCommand, traceCheckCommand];
+const commands: readonly Command[] = [checkCommand, exploreCommand, simulateCommand, traceCheckCommand, compileCommand, runCommand];
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -26,6 +28,8 @@ function topHelp(): string {
 }
 
 export async function main(argv: readonly string[], io: CommandIO): Promise<number> {
+  // `lntc --target wasm MODEL.lnt ...` is `lntc compile --target wasm MODEL.lnt ...`
+  if (argv.some((a) => a === "--target" || a.startsWith("--target="))) argv = ["compile", ...argv.filter((a) => a !== "compile")];
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(topHelp() + "\n");

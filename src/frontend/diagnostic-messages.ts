@@ -153,6 +153,13 @@ export const Msg = {
   ArrayLiteralSize: e(6022, "an array of type {0} has {1} elements, this literal has {2}"),
   NegativeExponent: e(6023, "negative exponent {0}"),
 
+  // ---- 7000-7999: Wasm backend ----------------------------------------------
+  DynamicPar: e(7001, "'{0}' inside the sequential behaviour of task '{1}': a task cannot start parallel branches dynamically (not supported yet); move the composition to the top level"),
+  BackendUnsupported: e(7002, "{0} is not supported by the Wasm backend yet"),
+  AltPreActionCode: e(7003, "this 'alt' branch runs {0} before its first action: not supported by the Wasm backend yet"),
+  NonTailRecursion: e(7004, "process '{0}' calls itself recursively, not as its last action: not supported by the Wasm backend yet"),
+  WideNumbers: e(7005, "type {0} needs more than 62 bits: not supported by the Wasm backend yet"),
+
   // ---- 9000-9999: internal --------------------------------------------------
   Internal: e(9001, "internal compiler error: {0}"),
 } as const satisfies Record<string, DiagnosticMessage>;

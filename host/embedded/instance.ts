@@ -1,0 +1,147 @@
+// The Node shell of an embedded run: instantiates a model's Wasm (every task in one
+// instance, the negotiation inside it), carries the visible labels out, and turns the
+// Wasm's reports (run-time error by id, non-negotiable offer, deadlock) into data. A
+// report from the Wasm unwinds it as a JS exception, so no Wasm trap ever surfaces.
+
+interface Exports {
+  memory: { buffer: ArrayBuffer };
+  init(seed: number): void;
+  run(max: number, print: number): number;
+  steps(): number;
+  taskCount(): number;
+  taskStatus(t: number): number;
+  taskOfferCount(t: number): number;
+  taskOfferSite(t: number, i: number): number;
+}
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** Why the Wasm stopped a run from inside. */
+export type Stop =
+  | { readonly kind: "error"; readonly id: number; readonly value: bigint }
+  | { readonly kind: "negotiation"; readonly site: number; readonly position: number }
+  | { readonly kind: "abort"; readonly message: string }
+  | { readonly kind: "host"; readonly reason: unknown };
+
+class StopSignal extends Error {
+  constructor(readonly stop: Stop) {
+    super("stop");
+  }
+}
+
+export type TaskWait =
+  | { readonly task: number; readonly status: "terminated" }
+  | { readonly task: number; readonly status: "stopped" }
+  | { readonly task: number; readonly status: "offering"; readonly sites: readonly number[] };
+
+export type RunResult =
+  | { readonly end: "steps" | "terminated"; readonly steps: number }
+  | { readonly end: "deadlock"; readonly steps: number; readonly waits: readonly TaskWait[] }
+  | { readonly end: "stopped"; readonly steps: number; readonly stop: Stop };
+
+export class EmbeddedModel {
+  private readonly module: object;
+  constructor(wasm: Uint8Array) {
+    this.module = new WA.Module(wasm);
+  }
+
+  /** A fresh instance (all tasks at their start), seeded. */
+  instantiate(seed: number): EmbeddedRun {
+    return new EmbeddedRun(this.module, seed);
+  }
+}
+
+export class EmbeddedRun {
+  private readonly x: Exports;
+  /** Called with each label; throw (any value) from it to stop the run. */
+  onLabel: ((label: string) => void) | undefined;
+  private startStop: Stop | undefined;
+
+  constructor(module: object, seed: number) {
+    let mem: { buffer: ArrayBuffer } | undefined;
+    const readString = (ptr: number): string => {
+      const buf = mem!.buffer;
+      const bytes = new Uint32Array(buf, ptr - 4, 1)[0]!;
+      const units = new Uint16Array(buf, ptr, bytes >>> 1);
+      let s = "";
+      for (let i = 0; i < units.length; i += 4096) s += String.fromCharCode(...units.subarray(i, i + 4096));
+      return s;
+    };
+    const imports = {
+      lntc: {
+        error: (id: number, value: bigint) => {
+          throw new StopSignal({ kind: "error", id, value });
+        },
+        negotiation: (site: number, position: number) => {
+          throw new StopSignal({ kind: "negotiation", site, position });
+        },
+        action: (ptr: number) => {
+          const label = readString(ptr);
+          if (!this.onLabel) return;
+          try {
+            this.onLabel(label);
+          } catch (reason) {
+            throw new StopSignal({ kind: "host", reason });
+          }
+        },
+      },
+      env: {
+        abort: (msg: number, file: number, line: number, col: number) => {
+          const m = msg ? readString(msg) : "abort";
+          const f = file ? readString(file) : "?";
+          throw new StopSignal({ kind: "abort", message: `${m} at ${f}:${line}:${col}` });
+        },
+        seed: () => seed,
+      },
+    };
+    const inst = new WA.Instance(module, imports);
+    this.x = inst.exports as Exports;
+    mem = this.x.memory;
+    try {
+      this.x.init(seed >>> 0);
+    } catch (err) {
+      if (err instanceof StopSignal) this.startStop = err.stop;
+      else throw err;
+    }
+  }
+
+  get steps(): number {
+    return this.x.steps();
+  }
+
+  /** Runs up to `max` more actions; `print` false skips building labels (benchmarks). */
+  run(max: number, print = true): RunResult {
+    if (this.startStop) return { end: "stopped", steps: 0, stop: this.startStop };
+    let code: number;
+    try {
+      code = this.x.run(max, print ? 1 : 0);
+    } catch (err) {
+      if (err instanceof StopSignal) return { end: "stopped", steps: this.x.steps(), stop: err.stop };
+      if (err instanceof Error && /call stack|recursion/i.test(err.message)) return { end: "stopped", steps: this.x.steps(), stop: { kind: "abort", message: err.message } };
+      throw err;
+    }
+    const steps = this.x.steps();
+    if (code === 0) return { end: "steps", steps };
+    if (code === 1) return { end: "terminated", steps };
+    return { end: "deadlock", steps, waits: this.waits() };
+  }
+
+  waits(): TaskWait[] {
+    const out: TaskWait[] = [];
+    for (let t = 0; t < this.x.taskCount(); t++) {
+      const s = this.x.taskStatus(t);
+      if (s === 1) out.push({ task: t, status: "terminated" });
+      else if (s === 2) out.push({ task: t, status: "stopped" });
+      else {
+        const sites: number[] = [];
+        for (let i = 0; i < this.x.taskOfferCount(t); i++) sites.push(this.x.taskOfferSite(t, i));
+        out.push({ task: t, status: sites.length === 0 ? "stopped" : "offering", sites });
+      }
+    }
+    return out;
+  }
+}

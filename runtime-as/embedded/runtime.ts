@@ -1,0 +1,424 @@
+// The embedded runtime, compiled into every model's Wasm beside the generated code:
+// the value codec (offers travel as canonical bytes, so equal values are equal bytes),
+// checked arithmetic that reports LNT run-time errors to the host by id, the seeded
+// PRNG, and the scheduler that finds every rendezvous the tasks' current offers allow
+// (synchronization vectors x offers x values of the positions nobody emits, every
+// party's guard checked in Wasm) and fires one of them, chosen by the PRNG.
+
+// ---------------------------------------------------------------------------
+// Host interface
+
+/** A run-time error of the model: `id` indexes the manifest's error table; `value` is the offending value, if any. */
+@external("lntc", "error") declare function hostError(id: i32, value: i64): void;
+/** No party emits position `position` of the offer at `site`, and its type is too large to enumerate. */
+@external("lntc", "negotiation") declare function hostNegotiation(site: i32, position: i32): void;
+/** A visible action (or `i`) happened. */
+@external("lntc", "action") declare function hostAction(label: string): void;
+
+export function fail(id: i32, value: i64): void {
+  hostError(id, value);
+  unreachable();
+}
+
+// ---------------------------------------------------------------------------
+// Codec: unsigned LEB128, zigzag for signed integers, length-prefixed strings.
+
+export class Writer {
+  buf: Uint8Array = new Uint8Array(32);
+  n: i32 = 0;
+  byte(b: i32): void {
+    if (this.n == this.buf.length) {
+      const nb = new Uint8Array(this.buf.length * 2);
+      nb.set(this.buf);
+      this.buf = nb;
+    }
+    this.buf[this.n++] = <u8>b;
+  }
+  uint(v: u64): void {
+    while (v >= 0x80) {
+      this.byte(<i32>(v & 0x7f) | 0x80);
+      v >>= 7;
+    }
+    this.byte(<i32>v);
+  }
+  int(v: i64): void {
+    this.uint(<u64>((v << 1) ^ (v >> 63)));
+  }
+  real(v: f64): void {
+    this.uint(reinterpret<u64>(v));
+  }
+  str(s: string): void {
+    this.uint(<u64>s.length);
+    for (let i = 0; i < s.length; i++) this.uint(<u64>s.charCodeAt(i));
+  }
+  take(): Uint8Array {
+    const r = this.buf.slice(0, this.n);
+    this.n = 0;
+    return r;
+  }
+}
+
+export class Reader {
+  b: Uint8Array;
+  p: i32 = 0;
+  constructor(b: Uint8Array) {
+    this.b = b;
+  }
+  byte(): i32 {
+    return this.b[this.p++];
+  }
+  uint(): u64 {
+    let v: u64 = 0;
+    let shift: u64 = 0;
+    while (true) {
+      const x = this.b[this.p++];
+      v |= (<u64>(x & 0x7f)) << shift;
+      if (x < 0x80) break;
+      shift += 7;
+    }
+    return v;
+  }
+  int(): i64 {
+    const u = this.uint();
+    return <i64>(u >> 1) ^ -(<i64>(u & 1));
+  }
+  real(): f64 {
+    return reinterpret<f64>(this.uint());
+  }
+  str(): string {
+    const n = <i32>this.uint();
+    let s = "";
+    for (let i = 0; i < n; i++) s += String.fromCharCode(<i32>this.uint());
+    return s;
+  }
+}
+
+export const W = new Writer();
+
+export function bytesEq(a: Uint8Array, b: Uint8Array): bool {
+  if (a.length != b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Checked arithmetic (bounds come from the model: !nat_bits, !int_bits, ranges)
+
+export function chk(v: i64, lo: i64, hi: i64, err: i32): i64 {
+  if (v < lo || v > hi) fail(err, v);
+  return v;
+}
+export function mulChk(a: i64, b: i64, lo: i64, hi: i64, err: i32): i64 {
+  const r = a * b;
+  if (a != 0 && (r / a != b || (a == -1 && b == i64.MIN_VALUE))) fail(err, r);
+  return chk(r, lo, hi, err);
+}
+export function divChk(a: i64, b: i64, err: i32): i64 {
+  if (b == 0) fail(err, 0);
+  return a / b;
+}
+export function modChk(a: i64, b: i64, err: i32): i64 {
+  if (b == 0) fail(err, 0);
+  let r = a % b;
+  if (r != 0 && (r < 0) != (b < 0)) r += b;
+  return r;
+}
+export function remChk(a: i64, b: i64, err: i32): i64 {
+  if (b == 0) fail(err, 0);
+  return a % b;
+}
+export function powChk(a: i64, b: i64, lo: i64, hi: i64, err: i32, negErr: i32): i64 {
+  if (b < 0) fail(negErr, b);
+  let r: i64 = 1;
+  for (let i: i64 = 0; i < b; i++) r = mulChk(r, a, lo, hi, err);
+  return r;
+}
+export function absI(a: i64): i64 {
+  return a < 0 ? -a : a;
+}
+export function signI(a: i64): i64 {
+  return a < 0 ? -1 : a > 0 ? 1 : 0;
+}
+export function cmpI(a: i64, b: i64): i32 {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+export function cmpR(a: f64, b: f64): i32 {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+export function cmpS(a: string, b: string): i32 {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------
+// Printing (CADP label conventions)
+
+export function quoteStr(s: string, q: string): string {
+  let out = q;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const ch = s.charAt(i);
+    if (ch == q || ch == "\\") out += "\\" + ch;
+    else if (c == 10) out += "\\n";
+    else if (c == 9) out += "\\t";
+    else if (c < 32 || c == 127) {
+      let o = c.toString(8);
+      while (o.length < 3) o = "0" + o;
+      out += "\\" + o;
+    } else out += ch;
+  }
+  return out + q;
+}
+
+export function printReal(x: f64): string {
+  if (x == Math.floor(x) && Math.abs(x) < 1e21) return (<i64>x).toString() + ".0";
+  return x.toString().toUpperCase();
+}
+
+// ---------------------------------------------------------------------------
+// PRNG: splitmix32, the same generator as the reference simulator.
+
+let seedState: u32 = 0;
+export function seed(s: u32): void {
+  seedState = s;
+}
+export function rand(): f64 {
+  seedState += 0x9e3779b9;
+  let z = seedState;
+  z = (z ^ (z >> 16)) * 0x85ebca6b;
+  z = (z ^ (z >> 13)) * 0xc2b2ae35;
+  z = z ^ (z >> 16);
+  return <f64>z / 4294967296.0;
+}
+/** Reservoir sampling: keep the n-th candidate with probability 1/n. */
+export function keep(n: i32): bool {
+  return n == 1 || rand() * <f64>n < 1.0;
+}
+
+// ---------------------------------------------------------------------------
+// Tasks, offers and the scheduler
+
+export const OFFERING: i32 = 0;
+export const TERMINATED: i32 = 1;
+export const STOPPED: i32 = 2;
+
+/** One offer site of the generated code; preallocated, refilled each time its state is entered. */
+export class Offer {
+  site: i32;
+  task: i32;
+  /** Run-time gate; -1 for `i`. */
+  gate: i32;
+  types: Array<i32>;
+  /** Per position the emitted value's bytes, or null for a reception. */
+  emit: Array<Uint8Array | null>;
+  /** Whether the generated `accept` must be asked (patterns beyond a variable, or a `where`). */
+  guard: bool;
+  constructor(site: i32, task: i32, gate: i32, types: Array<i32>, guard: bool) {
+    this.site = site;
+    this.task = task;
+    this.gate = gate;
+    this.types = types;
+    this.guard = guard;
+    this.emit = new Array<Uint8Array | null>(types.length);
+  }
+}
+
+/** What the generated code provides to the scheduler. */
+export abstract class Model {
+  abstract start(task: i32): void;
+  abstract accept(task: i32, site: i32, values: Array<Uint8Array>): bool;
+  abstract fire(task: i32, site: i32, values: Array<Uint8Array>): void;
+  abstract card(type: i32): i32;
+  abstract valueAt(type: i32, i: i32): Uint8Array;
+  abstract print(type: i32, v: Uint8Array): string;
+}
+
+export class Scheduler {
+  model: Model;
+  taskCount: i32;
+  status: Array<i32>;
+  offers: Array<Array<Offer>>;
+  sites: Array<Offer> = new Array<Offer>();
+  vectors: Array<Array<Array<i32>>> = new Array<Array<Array<i32>>>();
+  gateLabel: Array<string> = new Array<string>();
+  gateVisible: Array<bool> = new Array<bool>();
+  steps: i32 = 0;
+  printing: bool = true;
+
+  // search state
+  private count: i32 = 0;
+  private parts: Array<Offer> = new Array<Offer>();
+  private vals: Array<Uint8Array> = new Array<Uint8Array>();
+  private free: Array<i32> = new Array<i32>();
+  private bestGate: i32 = -1;
+  private bestParts: Array<Offer> = new Array<Offer>();
+  private bestVals: Array<Uint8Array> = new Array<Uint8Array>();
+  private empty: Uint8Array = new Uint8Array(0);
+
+  constructor(model: Model, taskCount: i32) {
+    this.model = model;
+    this.taskCount = taskCount;
+    this.status = new Array<i32>(taskCount);
+    this.offers = new Array<Array<Offer>>(taskCount);
+    for (let t = 0; t < taskCount; t++) this.offers[t] = new Array<Offer>();
+  }
+
+  addGate(label: string, visible: bool, vectors: Array<Array<i32>>): void {
+    this.gateLabel.push(label);
+    this.gateVisible.push(visible);
+    this.vectors.push(vectors);
+  }
+
+  addSite(task: i32, gate: i32, types: Array<i32>, guard: bool): void {
+    this.sites.push(new Offer(this.sites.length, task, gate, types, guard));
+  }
+
+  // ---- called by the generated task code
+  begin(task: i32): void {
+    this.offers[task].length = 0;
+    this.status[task] = OFFERING;
+  }
+  offer(site: i32): Offer {
+    const o = this.sites[site];
+    this.offers[o.task].push(o);
+    return o;
+  }
+  terminate(task: i32): void {
+    this.offers[task].length = 0;
+    this.status[task] = TERMINATED;
+  }
+  stop(task: i32): void {
+    this.offers[task].length = 0;
+    this.status[task] = STOPPED;
+  }
+
+  // ---- the search
+  private candidate(gate: i32): void {
+    this.count++;
+    if (keep(this.count)) {
+      this.bestGate = gate;
+      this.bestParts = this.parts.slice(0);
+      this.bestVals = this.vals.slice(0);
+    }
+  }
+
+  private guardsHold(): bool {
+    for (let j = 0; j < this.parts.length; j++) {
+      const o = this.parts[j];
+      if (o.guard && !this.model.accept(o.task, o.site, this.vals)) return false;
+    }
+    return true;
+  }
+
+  private fill(gate: i32, k: i32, types: Array<i32>): void {
+    if (k == this.free.length) {
+      if (this.guardsHold()) this.candidate(gate);
+      return;
+    }
+    const p = this.free[k];
+    const n = this.model.card(types[p]);
+    if (n < 0) {
+      hostNegotiation(this.parts[0].site, p);
+      unreachable();
+    }
+    for (let i = 0; i < n; i++) {
+      this.vals[p] = this.model.valueAt(types[p], i);
+      this.fill(gate, k + 1, types);
+    }
+  }
+
+  private negotiate(gate: i32): void {
+    const first = this.parts[0];
+    const arity = first.types.length;
+    this.vals.length = arity;
+    this.free.length = 0;
+    for (let p = 0; p < arity; p++) {
+      let v: Uint8Array | null = null;
+      for (let j = 0; j < this.parts.length; j++) {
+        const e = this.parts[j].emit[p];
+        if (e === null) continue;
+        if (v === null) v = e;
+        else if (!bytesEq(v, e)) return;
+      }
+      if (v === null) {
+        this.free.push(p);
+        this.vals[p] = this.empty;
+      } else this.vals[p] = v;
+    }
+    this.fill(gate, 0, first.types);
+  }
+
+  private combine(gate: i32, vec: Array<i32>, j: i32): void {
+    if (j == vec.length) {
+      this.negotiate(gate);
+      return;
+    }
+    const list = this.offers[vec[j]];
+    for (let i = 0; i < list.length; i++) {
+      const o = list[i];
+      if (o.gate != gate) continue;
+      if (j > 0 && !sameTypes(o.types, this.parts[0].types)) continue;
+      this.parts[j] = o;
+      this.combine(gate, vec, j + 1);
+    }
+  }
+
+  private search(): void {
+    this.count = 0;
+    this.bestGate = -2;
+    for (let t = 0; t < this.taskCount; t++) {
+      if (this.status[t] != OFFERING) continue;
+      const list = this.offers[t];
+      for (let i = 0; i < list.length; i++) {
+        const o = list[i];
+        if (o.gate >= 0) continue;
+        this.parts.length = 1;
+        this.parts[0] = o;
+        this.vals.length = 0;
+        this.candidate(-1);
+      }
+    }
+    for (let g = 0; g < this.vectors.length; g++) {
+      const vs = this.vectors[g];
+      for (let v = 0; v < vs.length; v++) {
+        const vec = vs[v];
+        let ok = true;
+        for (let j = 0; j < vec.length; j++) if (this.status[vec[j]] != OFFERING || this.offers[vec[j]].length == 0) ok = false;
+        if (!ok) continue;
+        this.parts.length = vec.length;
+        this.combine(g, vec, 0);
+      }
+    }
+  }
+
+  /** Runs up to `max` actions. Returns 0 when `max` were done, 1 on termination, 2 on deadlock. */
+  run(max: i32): i32 {
+    for (let n = 0; n < max; n++) {
+      this.search();
+      if (this.count == 0) {
+        for (let t = 0; t < this.taskCount; t++) if (this.status[t] != TERMINATED) return 2;
+        return 1;
+      }
+      const gate = this.bestGate;
+      const parts = this.bestParts;
+      const vals = this.bestVals;
+      if (this.printing) {
+        if (gate < 0 || !this.gateVisible[gate]) hostAction("i");
+        else {
+          let s = this.gateLabel[gate];
+          const types = parts[0].types;
+          for (let p = 0; p < vals.length; p++) s += " !" + this.model.print(types[p], vals[p]);
+          hostAction(s);
+        }
+      }
+      this.steps++;
+      for (let j = 0; j < parts.length; j++) this.model.fire(parts[j].task, parts[j].site, vals);
+    }
+    return 0;
+  }
+}
+
+function sameTypes(a: Array<i32>, b: Array<i32>): bool {
+  if (a.length != b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
+  return true;
+}

@@ -1,0 +1,68 @@
+// AssemblyScript to Wasm through the asc API, in this process: one compile per model
+// (never one spawned command per task), without optimization by default and with
+// Binaryen's -O for release builds. The sources are handed in as text; this module
+// reads no project file (asc reads its own standard library).
+
+import { createHash } from "node:crypto";
+import { BACKEND_VERSION } from "./compile.js";
+
+interface AscApi {
+  main(args: string[], options: {
+    readFile(name: string, baseDir: string): string | null;
+    writeFile(name: string, contents: Uint8Array | string, baseDir: string): void;
+    listFiles(dirname: string, baseDir: string): string[] | null;
+    stdout?: { write(s: string): void };
+    stderr?: { write(s: string): void };
+  }): Promise<{ error: Error | null; stderr: { toString(): string } }>;
+  version: string;
+}
+
+let ascPromise: Promise<AscApi> | undefined;
+function loadAsc(): Promise<AscApi> {
+  ascPromise ??= import("assemblyscript/asc").then((m) => (m as unknown as { default: AscApi }).default);
+  return ascPromise;
+}
+
+export interface AscInput {
+  /** The generated model source. */
+  readonly model: string;
+  /** runtime-as/embedded/runtime.ts */
+  readonly runtime: string;
+  readonly optimize: boolean;
+}
+
+/** The cache key: the sources, the options, the backend and asc versions. */
+export async function cacheKey(input: AscInput): Promise<string> {
+  const asc = await loadAsc();
+  return createHash("sha256").update(BACKEND_VERSION).update("\0").update(asc.version ?? "").update("\0").update(input.optimize ? "O" : "-").update("\0").update(input.runtime).update("\0").update(input.model).digest("hex").slice(0, 24);
+}
+
+export class AscError extends Error {}
+
+export async function compileAs(input: AscInput): Promise<Uint8Array> {
+  const asc = await loadAsc();
+  const files = new Map([
+    ["model.ts", input.model],
+    ["runtime.ts", input.runtime],
+  ]);
+  let wasm: Uint8Array | undefined;
+  const args = ["model.ts", "--outFile", "model.wasm", "--runtime", "incremental", "--exportRuntime", "--noColors"];
+  if (input.optimize) args.push("-O3");
+  else args.push("--debug");
+  let errText = "";
+  const { error, stderr } = await asc.main(args, {
+    readFile(name) {
+      return files.get(name.replace(/^\.\//, "")) ?? null;
+    },
+    writeFile(name, contents) {
+      if (name.endsWith(".wasm") && typeof contents !== "string") wasm = contents;
+    },
+    listFiles() {
+      return [];
+    },
+    stderr: { write: (s: string) => void (errText += s) },
+    stdout: { write: () => undefined },
+  });
+  if (error || !wasm) throw new AscError(`asc failed: ${error?.message ?? "no output"}\n${errText || stderr.toString()}`);
+  return wasm;
+}

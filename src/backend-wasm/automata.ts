@@ -1,0 +1,284 @@
+// Task automata: lowers the sequential behaviour of a task (or the body of a
+// function) to blocks of plain code joined by terminators. A `stable`
+// terminator is a state where the task waits: it lists the offers (gate, per
+// position a value to emit or a pattern to receive, the guard) and where each
+// leads. Process calls become instances (the callee's variables for one
+// continuation): a tail call is a jump with parameter passing, so tail
+// recursion loops in place; a non-tail call is inlined with its continuation.
+
+import type { Expr, FunctionDecl, GateDecl, Offer, Pattern, ProcessDecl, Stmt, VarDecl } from "../frontend/model.js";
+import type { Span } from "../frontend/source.js";
+import { Msg, type DiagnosticMessage } from "../frontend/diagnostic-messages.js";
+
+/** A user-facing error found while lowering; the driver turns it into a diagnostic. */
+export class BackendError extends Error {
+  constructor(readonly msg: DiagnosticMessage, readonly span: Span | undefined, readonly args: readonly (string | number)[]) {
+    super(args.join(" "));
+  }
+}
+
+/** The variables of one process (or function) for one continuation. */
+export interface Instance {
+  readonly id: number;
+  readonly owner: ProcessDecl | FunctionDecl;
+}
+
+export type Instr =
+  | { readonly kind: "assign"; readonly inst: Instance; readonly variable: VarDecl; readonly value: Expr }
+  /** Simultaneous assignment of `to`'s parameters from expressions over `from`'s variables. */
+  | { readonly kind: "pass"; readonly from: Instance; readonly to: Instance; readonly pairs: readonly { readonly variable: VarDecl; readonly value: Expr }[] }
+  | { readonly kind: "call"; readonly inst: Instance; readonly stmt: Extract<Stmt, { kind: "call" }> }
+  | { readonly kind: "assert"; readonly inst: Instance; readonly cond: Expr; readonly span: Span };
+
+export interface Cond {
+  readonly inst: Instance;
+  readonly expr: Expr;
+  readonly negate: boolean;
+}
+
+export interface OfferIR {
+  readonly inst: Instance;
+  /** Run-time gate, or -1 for the internal action `i`. */
+  readonly gate: number;
+  readonly offers: readonly Offer[];
+  readonly where: Expr | undefined;
+  /** Conditions (from `if`s before the action in an `alt` branch) evaluated when the state is entered. */
+  readonly conds: readonly Cond[];
+  readonly to: number;
+  readonly span: Span;
+}
+
+export type Term =
+  | { readonly kind: "goto"; readonly to: number }
+  | { readonly kind: "if"; readonly inst: Instance; readonly cond: Expr; readonly then: number; readonly else: number }
+  | { readonly kind: "case"; readonly inst: Instance; readonly scrutinee: Expr; readonly arms: readonly { readonly patterns: readonly Pattern[]; readonly where: Expr | undefined; readonly to: number }[]; readonly span: Span }
+  | { readonly kind: "return"; readonly inst: Instance; readonly value: Expr | undefined }
+  | { readonly kind: "stable"; readonly offers: readonly OfferIR[] }
+  | { readonly kind: "any"; readonly inst: Instance; readonly variable: VarDecl; readonly where: Expr | undefined; readonly to: number; readonly span: Span }
+  | { readonly kind: "stop" }
+  | { readonly kind: "terminate" }
+  | { readonly kind: "raise"; readonly exception: GateDecl; readonly span: Span }
+  /** A function that ends without `return`. */
+  | { readonly kind: "noreturn"; readonly owner: FunctionDecl };
+
+export interface Block {
+  readonly id: number;
+  readonly instrs: Instr[];
+  term: Term;
+  readonly span: Span | undefined;
+}
+
+export interface Automaton {
+  readonly blocks: Block[];
+  readonly instances: Instance[];
+  readonly entry: number;
+}
+
+interface Ctx {
+  readonly inst: Instance;
+  readonly env: ReadonlyMap<GateDecl, number>;
+  /** Where the instance goes when its body terminates. */
+  readonly exit: number;
+  readonly breaks: ReadonlyMap<number, number>;
+  /** Processes being lowered, for the non-tail recursion check. */
+  readonly stack: readonly ProcessDecl[];
+}
+
+export interface LowerHooks {
+  /** A `hide` inside a task: a new run-time gate that only this task uses. */
+  hiddenGate(decl: GateDecl): number;
+  taskName: string;
+}
+
+export class Lowerer {
+  readonly blocks: Block[] = [];
+  readonly instances: Instance[] = [];
+  private readonly byKey = new Map<string, { inst: Instance; entry: number }>();
+
+  constructor(private readonly hooks: LowerHooks | undefined) {}
+
+  newInstance(owner: ProcessDecl | FunctionDecl): Instance {
+    const inst = { id: this.instances.length, owner };
+    this.instances.push(inst);
+    return inst;
+  }
+
+  block(span: Span | undefined, term: Term = { kind: "stop" }, instrs: Instr[] = []): Block {
+    const b: Block = { id: this.blocks.length, instrs, term, span };
+    this.blocks.push(b);
+    return b;
+  }
+
+  /** Lowers a task: its body in `inst`, terminating the task at the end. */
+  lowerTask(body: Stmt, inst: Instance, env: ReadonlyMap<GateDecl, number>, stack: readonly ProcessDecl[]): number {
+    const end = this.block(undefined, { kind: "terminate" });
+    return this.stmt(body, end.id, { inst, env, exit: end.id, breaks: new Map(), stack });
+  }
+
+  lowerFunction(fn: FunctionDecl, inst: Instance): number {
+    const end = this.block(fn.span, fn.result ? { kind: "noreturn", owner: fn } : { kind: "return", inst, value: undefined });
+    return this.stmt(fn.body!, end.id, { inst, env: new Map(), exit: end.id, breaks: new Map(), stack: [] });
+  }
+
+  private goto(span: Span | undefined, to: number): number {
+    return this.block(span, { kind: "goto", to }).id;
+  }
+
+  stmt(s: Stmt, k: number, c: Ctx): number {
+    switch (s.kind) {
+      case "null":
+        return k;
+      case "seq": {
+        let at = k;
+        for (let i = s.stmts.length - 1; i >= 0; i--) at = this.stmt(s.stmts[i]!, at, c);
+        return at;
+      }
+      case "assign":
+        return this.block(s.span, { kind: "goto", to: k }, [{ kind: "assign", inst: c.inst, variable: s.variable, value: s.value }]).id;
+      case "any":
+        return this.block(s.span, { kind: "any", inst: c.inst, variable: s.variable, where: s.where, to: k, span: s.span }).id;
+      case "call":
+        return this.block(s.span, { kind: "goto", to: k }, [{ kind: "call", inst: c.inst, stmt: s }]).id;
+      case "return":
+        return this.block(s.span, { kind: "return", inst: c.inst, value: s.value }).id;
+      case "raise":
+        return this.block(s.span, { kind: "raise", exception: s.exception, span: s.span }).id;
+      case "var":
+        return this.stmt(s.body, k, c);
+      case "if": {
+        let at = s.else ? this.stmt(s.else, k, c) : k;
+        for (let i = s.branches.length - 1; i >= 0; i--) {
+          const br = s.branches[i]!;
+          const then = this.stmt(br.body, k, c);
+          at = this.block(s.span, { kind: "if", inst: c.inst, cond: br.cond, then, else: at }).id;
+        }
+        return at;
+      }
+      case "case": {
+        const arms = s.matches.map((m) => ({ patterns: m.patterns, where: m.where, to: this.stmt(m.body, k, c) }));
+        return this.block(s.span, { kind: "case", inst: c.inst, scrutinee: s.scrutinee, arms, span: s.span }).id;
+      }
+      case "loop": {
+        const head = this.block(s.span);
+        const breaks = new Map(c.breaks);
+        if (s.label) breaks.set(s.label.id, k);
+        const body = this.stmt(s.body, head.id, { ...c, breaks });
+        head.term = { kind: "goto", to: body };
+        return head.id;
+      }
+      case "while": {
+        const head = this.block(s.span);
+        const breaks = new Map(c.breaks);
+        if (s.label) breaks.set(s.label.id, k);
+        const body = this.stmt(s.body, head.id, { ...c, breaks });
+        head.term = { kind: "if", inst: c.inst, cond: s.cond, then: body, else: k };
+        return head.id;
+      }
+      case "for": {
+        const head = this.block(s.span);
+        const breaks = new Map(c.breaks);
+        if (s.label) breaks.set(s.label.id, k);
+        const step = this.stmt(s.step, head.id, c);
+        const body = this.stmt(s.body, step, { ...c, breaks });
+        head.term = s.until ? { kind: "if", inst: c.inst, cond: s.cond, then: k, else: body } : { kind: "if", inst: c.inst, cond: s.cond, then: body, else: k };
+        return this.stmt(s.init, head.id, c);
+      }
+      case "break":
+        return this.goto(s.span, c.breaks.get(s.label.id)!);
+      case "assert":
+        return this.block(s.span, { kind: "goto", to: k }, [{ kind: "assert", inst: c.inst, cond: s.cond, span: s.span }]).id;
+      case "trap":
+        throw new BackendError(Msg.BackendUnsupported, s.span, ["'trap'"]);
+      case "stop":
+        return this.block(s.span, { kind: "stop" }).id;
+      case "internal":
+        return this.block(s.span, { kind: "stable", offers: [{ inst: c.inst, gate: -1, offers: [], where: undefined, conds: [], to: k, span: s.span }] }).id;
+      case "comm": {
+        const gate = c.env.get(s.gate);
+        if (gate === undefined) throw new BackendError(Msg.BackendUnsupported, s.span, [`an action on '${s.gate.name}' (not a gate of the task)`]);
+        return this.block(s.span, { kind: "stable", offers: [{ inst: c.inst, gate, offers: s.offers, where: s.where, conds: [], to: k, span: s.span }] }).id;
+      }
+      case "pcall":
+        return this.pcall(s, k, c);
+      case "alt": {
+        const entries = s.branches.map((b) => this.stmt(b, k, c));
+        const offers: OfferIR[] = [];
+        for (let i = 0; i < entries.length; i++) offers.push(...this.collect(entries[i]!, [], new Set(), s.branches[i]!.span));
+        return this.block(s.span, { kind: "stable", offers }).id;
+      }
+      case "par":
+        throw new BackendError(Msg.DynamicPar, s.span, ["par", this.hooks?.taskName ?? "?"]);
+      case "hide": {
+        if (!this.hooks) throw new BackendError(Msg.BackendUnsupported, s.span, ["'hide' here"]);
+        const env = new Map(c.env);
+        for (const g of s.gates) env.set(g, this.hooks.hiddenGate(g));
+        return this.stmt(s.body, k, { ...c, env });
+      }
+      case "disrupt":
+        throw new BackendError(Msg.BackendUnsupported, s.span, ["'disrupt'"]);
+    }
+  }
+
+  private pcall(s: Extract<Stmt, { kind: "pcall" }>, k: number, c: Ctx): number {
+    const callee = s.process;
+    for (const a of s.args) if (a.kind !== "in") throw new BackendError(Msg.BackendUnsupported, s.span, ["a process call with 'out' or 'in out' parameters"]);
+    const env = new Map(c.env);
+    callee.gates.forEach((g, i) => env.set(g, c.env.get(s.gates[i]!)!));
+    const key = `${callee.name}#${this.processId(callee)}|${callee.gates.map((g) => env.get(g)).join(",")}|${k}`;
+    let target = this.byKey.get(key);
+    if (!target) {
+      if (c.stack.includes(callee) && k !== c.exit) throw new BackendError(Msg.NonTailRecursion, s.span, [callee.name]);
+      const inst = this.newInstance(callee);
+      const entry = this.block(callee.span);
+      target = { inst, entry: entry.id };
+      this.byKey.set(key, target);
+      const body = this.stmt(callee.body, k, { inst, env, exit: k, breaks: new Map(), stack: [...c.stack, callee] });
+      entry.term = { kind: "goto", to: body };
+    }
+    const pairs = callee.params.map((p, i) => ({ variable: p.variable, value: (s.args[i] as { expr: Expr }).expr }));
+    return this.block(s.span, { kind: "goto", to: target.entry }, [{ kind: "pass", from: c.inst, to: target.inst, pairs }]).id;
+  }
+
+  private readonly ids = new Map<ProcessDecl, number>();
+  private processId(p: ProcessDecl): number {
+    let n = this.ids.get(p);
+    if (n === undefined) this.ids.set(p, (n = this.ids.size));
+    return n;
+  }
+
+  /** The offers an `alt` branch starting at `loc` makes, through the silent jumps and tests before its first action. */
+  private collect(loc: number, conds: readonly Cond[], seen: Set<number>, span: Span): OfferIR[] {
+    if (seen.has(loc)) throw new BackendError(Msg.AltPreActionCode, span, ["a loop without action"]);
+    seen.add(loc);
+    const b = this.blocks[loc]!;
+    if (b.instrs.length > 0) {
+      const what = b.instrs[0]!.kind === "pass" ? "a process call" : "an assignment or call";
+      throw new BackendError(Msg.AltPreActionCode, b.span ?? span, [what]);
+    }
+    const t = b.term;
+    switch (t.kind) {
+      case "goto":
+        return this.collect(t.to, conds, seen, span);
+      case "if":
+        return [
+          ...this.collect(t.then, [...conds, { inst: t.inst, expr: t.cond, negate: false }], new Set(seen), span),
+          ...this.collect(t.else, [...conds, { inst: t.inst, expr: t.cond, negate: true }], new Set(seen), span),
+        ];
+      case "stable":
+        return t.offers.map((o) => ({ ...o, conds: [...conds, ...o.conds] }));
+      case "stop":
+        return [];
+      case "any":
+        throw new BackendError(Msg.AltPreActionCode, t.span, ["'X := any T'"]);
+      case "case":
+        throw new BackendError(Msg.AltPreActionCode, t.span, ["a 'case'"]);
+      case "terminate":
+      case "return":
+        throw new BackendError(Msg.AltPreActionCode, b.span ?? span, ["termination"]);
+      case "raise":
+        throw new BackendError(Msg.AltPreActionCode, t.span, ["'raise'"]);
+      case "noreturn":
+        throw new BackendError(Msg.AltPreActionCode, span, ["termination"]);
+    }
+  }
+}

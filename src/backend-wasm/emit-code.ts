@@ -1,0 +1,281 @@
+// Functions and task state machines as AssemblyScript: the blocks of an automaton become
+// the cases of a `switch` inside a loop; a task's variables are globals (one set per
+// process instance), a function's are locals. Offers are registered with the embedded
+// scheduler when a stable state is entered; the generated `accept` (the oracle: patterns
+// and `where` on candidate values) and `fire` (bind the received values, run on to the
+// next stable state) are switches on the offer site.
+
+import type { Expr, FunctionDecl, Model, Offer, Pattern, VarDecl } from "../frontend/model.js";
+import type { Span } from "../frontend/source.js";
+import { Msg } from "../frontend/diagnostic-messages.js";
+import { BackendError, Lowerer, type Block, type Instance, type Instr, type OfferIR, type Term } from "./automata.js";
+import { asType, baseOf, cardinality, defaultOf } from "./emit-data.js";
+import { ExprEmitter, type Resolve } from "./emit-expr.js";
+
+/** Silent steps a task may take between two actions before it is reported as looping (as the reference semantics). */
+export const SILENT_BUDGET = 5_000_000;
+
+export interface SiteInfo {
+  readonly id: number;
+  readonly task: number;
+  readonly gate: number;
+  readonly types: readonly number[];
+  readonly offers: readonly Offer[];
+  readonly guard: boolean;
+  readonly span: Span;
+}
+
+interface BlockMode {
+  /** Resolves a variable of an instance. */
+  readonly R: (inst: Instance) => Resolve;
+  /** Code for task-only terminators. */
+  readonly taskTerm?: (b: Block, t: Term) => string;
+  readonly fnIndex?: number;
+  readonly fn?: FunctionDecl;
+}
+
+export class CodeEmitter {
+  readonly sites: SiteInfo[] = [];
+  readonly ex: ExprEmitter;
+  readonly silentErr: number;
+
+  constructor(readonly model: Model, readonly fnIndex: ReadonlyMap<FunctionDecl, number>) {
+    this.ex = new ExprEmitter(fnIndex);
+    this.silentErr = this.ex.error(Msg.SilentLoop, undefined);
+  }
+
+  // ---- functions
+
+  emitFunctions(): string {
+    const out: string[] = [];
+    this.model.functions.forEach((fn, i) => {
+      if (!fn.body || fn.builtin) return;
+      try {
+        out.push(this.emitFunction(fn, i));
+      } catch (err) {
+        // A function the backend cannot compile is an error only if some task calls it;
+        // the stub reports it at run time.
+        if (!(err instanceof BackendError)) throw err;
+        out.push(this.stubFunction(fn, i, err));
+      }
+    });
+    return out.join("\n\n");
+  }
+
+  private stubFunction(fn: FunctionDecl, i: number, err: BackendError): string {
+    const id = this.ex.error(err.msg, err.span, err.args.map(String));
+    const params = fn.params.map((p, j) => `v${j}: ${asType(p.variable.type)}`).join(", ");
+    const res = fn.result ? asType(fn.result) : "void";
+    return `function f${i}(${params}): ${res} {\n  fail(${id}, 0);\n  ${fn.result ? `return ${defaultOf(fn.result)};` : "return;"}\n}`;
+  }
+
+  private emitFunction(fn: FunctionDecl, i: number): string {
+    const low = new Lowerer(undefined);
+    const inst = low.newInstance(fn);
+    const entry = low.lowerFunction(fn, inst);
+    const R: Resolve = (v) => `v${v.index}`;
+    const lines: string[] = [];
+    for (const [j, p] of fn.params.entries()) if (p.mode !== "in" && p.mode !== "in var") lines.push(`let fo${i}_${j}: ${asType(p.variable.type)} = ${defaultOf(p.variable.type)};`);
+    const params = fn.params.map((p, j) => `v${j}: ${asType(p.variable.type)}`).join(", ");
+    const res = fn.result ? asType(fn.result) : "void";
+    lines.push(`function f${i}(${params}): ${res} {`);
+    for (const v of fn.variables.slice(fn.params.length)) lines.push(`  let v${v.index}: ${asType(v.type)} = ${defaultOf(v.type)};`);
+    for (const r of fn.requires) lines.push(`  if (!(${this.ex.expr(r, R)})) fail(${this.ex.error(Msg.RequireFailed, r.span, [fn.name])}, 0);`);
+    lines.push(`  let pc = ${entry};`, `  while (true) {`, `    switch (pc) {`);
+    for (const b of low.blocks) lines.push(this.block(b, { R: () => R, fn, fnIndex: i }));
+    lines.push(`      default: unreachable();`, `    }`, `  }`);
+    lines.push(fn.result ? `  return ${defaultOf(fn.result)};` : "", `}`);
+    return lines.join("\n");
+  }
+
+  // ---- blocks
+
+  private block(b: Block, m: BlockMode): string {
+    const code: string[] = [`      case ${b.id}: {`];
+    for (const ins of b.instrs) code.push("        " + this.instr(ins, m));
+    code.push("        " + this.term(b, b.term, m).replace(/\n/g, "\n        "));
+    code.push(`      }`);
+    return code.join("\n");
+  }
+
+  private instr(ins: Instr, m: BlockMode): string {
+    switch (ins.kind) {
+      case "assign":
+        return `${m.R(ins.inst)(ins.variable)} = ${this.ex.expr(ins.value, m.R(ins.inst))};`;
+      case "pass": {
+        const from = m.R(ins.from);
+        const to = m.R(ins.to);
+        const tmps = ins.pairs.map((p) => {
+          const t = this.ex.fresh("a");
+          return { t, decl: `const ${t}: ${asType(p.variable.type)} = ${this.ex.expr(p.value, from)};`, set: `${to(p.variable)} = ${t};` };
+        });
+        return `{ ${tmps.map((x) => x.decl).join(" ")} ${tmps.map((x) => x.set).join(" ")} }`;
+      }
+      case "assert":
+        return `if (!(${this.ex.expr(ins.cond, m.R(ins.inst))})) fail(${this.ex.error(Msg.AssertFailed, ins.span)}, 0);`;
+      case "call": {
+        const s = ins.stmt;
+        const R = m.R(ins.inst);
+        if (s.fn.builtin) throw new BackendError(Msg.BackendUnsupported, s.span, [`calling the predefined '${s.fn.name}' as a procedure`]);
+        const i = this.fnIndex.get(s.fn);
+        if (i === undefined || !s.fn.body) throw new BackendError(Msg.BackendUnsupported, s.span, [`function '${s.fn.name}' (no body)`]);
+        const args = s.args.map((a, j) => (a.kind === "in" ? this.ex.expr(a.expr, R) : a.kind === "in out" ? R(a.variable) : defaultOf(s.fn.params[j]!.variable.type)));
+        const call = `f${i}(${args.join(", ")})`;
+        const outs = s.args.map((a, j) => (a.kind === "in" ? "" : `${R(a.variable)} = fo${i}_${j};`)).join(" ");
+        return `${s.result ? `${R(s.result)} = ` : ""}${call}; ${outs}`;
+      }
+    }
+  }
+
+  private term(b: Block, t: Term, m: BlockMode): string {
+    switch (t.kind) {
+      case "goto":
+        return `pc = ${t.to}; continue;`;
+      case "if":
+        return `pc = (${this.ex.expr(t.cond, m.R(t.inst))}) ? ${t.then} : ${t.else}; continue;`;
+      case "case": {
+        const R = m.R(t.inst);
+        const s = this.ex.fresh("s");
+        let code = `const ${s} = ${this.ex.expr(t.scrutinee, R)};\n`;
+        for (const arm of t.arms) {
+          const onMatch = arm.where ? `if (${this.ex.expr(arm.where, R)}) { pc = ${arm.to}; continue; }` : `pc = ${arm.to}; continue;`;
+          for (const p of arm.patterns) code += this.ex.match(p, s, R, onMatch) + "\n";
+        }
+        code += `fail(${this.ex.error(Msg.CaseNoMatch, t.span, ["(value)"])}, 0);\nunreachable();`;
+        return code;
+      }
+      case "return": {
+        const R = m.R(t.inst);
+        const fn = m.fn!;
+        const outs = fn.params.map((p, j) => (p.mode === "in" || p.mode === "in var" ? "" : `fo${m.fnIndex}_${j} = v${p.variable.index};`)).join(" ");
+        return `${outs} return${t.value ? " " + this.ex.expr(t.value, R) : ""};`;
+      }
+      case "noreturn":
+        return `fail(${this.ex.error(Msg.NoReturnValue, t.owner.span, [t.owner.name])}, 0);\nunreachable();`;
+      case "raise":
+        return `fail(${this.ex.error(Msg.ExceptionNotCaught, t.span, [t.exception.name])}, 0);\nunreachable();`;
+      default:
+        if (!m.taskTerm) throw new BackendError(Msg.BackendUnsupported, b.span, [t.kind]);
+        return m.taskTerm(b, t);
+    }
+  }
+
+  // ---- tasks
+
+  /**
+   * One task: globals for every instance's variables, `t<k>_run` (from the current
+   * location to the next stable state), the init code, and the accept/fire cases of its
+   * offer sites.
+   */
+  emitTask(k: number, low: Lowerer, entry: number, init: Instr[], gateTypes: (gate: number) => void): { code: string; accept: string[]; fire: string[] } {
+    void gateTypes;
+    const G: (inst: Instance) => Resolve = (inst) => (v) => `g${k}_${inst.id}_${v.index}`;
+    const globals: string[] = [`let t${k}_pc: i32 = ${entry};`];
+    for (const inst of low.instances) for (const v of inst.owner.variables) globals.push(`let g${k}_${inst.id}_${v.index}: ${asType(v.type)} = ${defaultOf(v.type)};`);
+    const accept: string[] = [];
+    const fire: string[] = [];
+    const taskTerm = (b: Block, t: Term): string => {
+      switch (t.kind) {
+        case "stable": {
+          const lines = [`S.begin(${k});`];
+          for (const o of t.offers) {
+            const site = this.site(k, o);
+            const conds = o.conds.map((c) => `${c.negate ? "!" : ""}(${this.ex.expr(c.expr, G(c.inst))})`);
+            const body: string[] = [`const o${site.id} = S.offer(${site.id});`];
+            o.offers.forEach((of, p) => {
+              if (of.kind === "emit") body.push(`enc${baseOf(of.expr.type).index}(W, ${this.ex.expr(of.expr, G(o.inst))}); o${site.id}.emit[${p}] = W.take();`);
+            });
+            lines.push(conds.length > 0 ? `if (${conds.join(" && ")}) { ${body.join(" ")} }` : body.join(" "));
+            accept.push(...this.acceptCase(site, o, G));
+            fire.push(...this.fireCase(k, site, o, G));
+          }
+          lines.push(`t${k}_pc = ${b.id};`, `return;`);
+          return lines.join("\n");
+        }
+        case "any": {
+          const R = G(t.inst);
+          const n = cardinality(t.variable.type);
+          if (n < 0) return `fail(${this.ex.error(Msg.InfiniteAny, t.span, [t.variable.name, t.variable.type.name])}, 0);\nunreachable();`;
+          const T = asType(t.variable.type);
+          const x = this.ex.fresh("x");
+          const where = t.where ? this.ex.expr(t.where, R) : "true";
+          return [
+            `let cnt = 0; let chosen: ${T} = ${defaultOf(t.variable.type)};`,
+            `for (let i = 0; i < ${n}; i++) { const ${x} = nth${baseOf(t.variable.type).index}(i); ${R(t.variable)} = ${x}; if (${where}) { cnt++; if (keep(cnt)) chosen = ${x}; } }`,
+            `if (cnt == 0) { S.stop(${k}); t${k}_pc = ${b.id}; return; }`,
+            `${R(t.variable)} = chosen; pc = ${t.to}; continue;`,
+          ].join("\n");
+        }
+        case "stop":
+          return `S.stop(${k}); t${k}_pc = ${b.id}; return;`;
+        case "terminate":
+          return `S.terminate(${k}); t${k}_pc = ${b.id}; return;`;
+        default:
+          throw new BackendError(Msg.BackendUnsupported, b.span, [t.kind]);
+      }
+    };
+    const mode: BlockMode = { R: G, taskTerm };
+    const run: string[] = [`function t${k}_run(): void {`, `  let pc = t${k}_pc;`, `  let budget = 0;`, `  while (true) {`, `    if (++budget > ${SILENT_BUDGET}) fail(${this.silentErr}, 0);`, `    switch (pc) {`];
+    for (const b of low.blocks) run.push(this.block(b, mode));
+    run.push(`      default: unreachable();`, `    }`, `  }`, `}`);
+    const initCode = [`function t${k}_init(): void {`, ...init.map((i) => "  " + this.instr(i, mode)), `  t${k}_pc = ${entry};`, `  t${k}_run();`, `}`];
+    return { code: [...globals, ...run, ...initCode].join("\n"), accept, fire };
+  }
+
+  private site(task: number, o: OfferIR): SiteInfo {
+    const types = o.offers.map((of) => (of.kind === "emit" ? of.expr.type.index : of.pattern.type.index));
+    const guard = o.where !== undefined || o.offers.some((of) => of.kind === "receive" && of.pattern.kind !== "var" && of.pattern.kind !== "any");
+    const s: SiteInfo = { id: this.sites.length, task, gate: o.gate, types, offers: o.offers, guard, span: o.span };
+    this.sites.push(s);
+    return s;
+  }
+
+  private decodeAll(site: SiteInfo, o: OfferIR): { lines: string[]; vals: string[] } {
+    const lines: string[] = [];
+    const vals: string[] = [];
+    o.offers.forEach((of, p) => {
+      if (of.kind === "emit") {
+        vals.push("");
+        return;
+      }
+      const v = `r${site.id}_${p}`;
+      lines.push(`const ${v} = dec${baseOf(of.pattern.type).index}(new Reader(vals[${p}]));`);
+      vals.push(v);
+    });
+    return { lines, vals };
+  }
+
+  private acceptCase(site: SiteInfo, o: OfferIR, G: (inst: Instance) => Resolve): string[] {
+    if (!site.guard) return [];
+    const { lines, vals } = this.decodeAll(site, o);
+    // pattern variables are bound to locals: a refused candidate must leave the task's variables alone
+    const locals = new Map<VarDecl, string>();
+    const collect = (p: Pattern): void => {
+      if (p.kind === "var" && !locals.has(p.variable)) locals.set(p.variable, `l${site.id}_${locals.size}`);
+      if (p.kind === "ctor") p.args.forEach(collect);
+    };
+    for (const of of o.offers) if (of.kind === "receive") collect(of.pattern);
+    const base = G(o.inst);
+    const R: Resolve = (v) => locals.get(v) ?? base(v);
+    for (const [v, name] of locals) lines.push(`let ${name}: ${asType(v.type)} = ${base(v)};`);
+    let inner = o.where ? `if (${this.ex.expr(o.where, R)}) return true;` : "return true;";
+    for (let p = o.offers.length - 1; p >= 0; p--) {
+      const of = o.offers[p]!;
+      if (of.kind === "receive") inner = this.ex.match(of.pattern, vals[p]!, R, inner);
+    }
+    return [`    case ${site.id}: {`, ...lines.map((l) => "      " + l), "      " + inner.replace(/\n/g, "\n      "), `      return false;`, `    }`];
+  }
+
+  private fireCase(k: number, site: SiteInfo, o: OfferIR, G: (inst: Instance) => Resolve): string[] {
+    const { lines, vals } = this.decodeAll(site, o);
+    const R = G(o.inst);
+    let inner = `t${k}_pc = ${o.to};`;
+    for (let p = o.offers.length - 1; p >= 0; p--) {
+      const of = o.offers[p]!;
+      if (of.kind === "receive") inner = this.ex.match(of.pattern, vals[p]!, R, inner);
+    }
+    return [`    case ${site.id}: {`, ...lines.map((l) => "      " + l), "      " + inner.replace(/\n/g, "\n      "), `      t${k}_run();`, `      return;`, `    }`];
+  }
+}
+
+export type { Expr };

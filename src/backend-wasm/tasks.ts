@@ -1,0 +1,177 @@
+// Task extraction: finds the tasks of a model's static top-level parallel
+// composition (through process calls, nested `par` and `hide`, as DLC does),
+// gives every run-time gate an id (root gates, then one per `hide`), and
+// reduces the nested synchronization sets (global, per branch, `#n`) to one
+// list of synchronization vectors per gate: the sets of tasks that must take
+// part together in an action on it.
+
+import type { Expr, GateDecl, GateChannel, ProcessDecl, Stmt } from "../frontend/model.js";
+
+/** A gate as the running system knows it. */
+export interface RtGate {
+  readonly id: number;
+  readonly decl: GateDecl;
+  /** Root gates are visible; gates of a `hide` print as `i`. */
+  readonly visible: boolean;
+  readonly channel: GateChannel;
+}
+
+/**
+ * One level of process instantiation on the way from the root to a task:
+ * the process called and its actual arguments, which are expressions in the
+ * parent frame's variables (the root frame's are constants).
+ */
+export interface Frame {
+  readonly process: ProcessDecl;
+  readonly args: readonly Expr[];
+  readonly parent: Frame | undefined;
+}
+
+export interface Task {
+  readonly id: number;
+  /** The frame whose process's variables `body` reads. */
+  readonly frame: Frame;
+  readonly body: Stmt;
+  /** Run-time gate of each formal gate of `frame.process` (and of the hides above the task). */
+  readonly gateEnv: ReadonlyMap<GateDecl, number>;
+  /** A readable name: the process, or `P/branch`. */
+  readonly name: string;
+}
+
+export interface TaskSystem {
+  readonly tasks: readonly Task[];
+  readonly gates: readonly RtGate[];
+  /** Per gate id, its synchronization vectors: sorted task ids, sorted, no duplicates. */
+  readonly vectors: readonly (readonly (readonly number[])[])[];
+}
+
+type Node =
+  | { readonly kind: "task"; readonly task: number; readonly gates: ReadonlySet<number> }
+  | { readonly kind: "par"; readonly sets: readonly (ReadonlySet<number>)[]; readonly count: number | undefined; readonly branches: readonly Node[] }
+  | { readonly kind: "hide"; readonly body: Node };
+
+/** Whether a behaviour is a static composition (a `par`, `hide`, or a call of a process whose body is one). */
+function isComposition(s: Stmt, seen: Set<ProcessDecl>): boolean {
+  switch (s.kind) {
+    case "par":
+    case "hide":
+      return true;
+    case "pcall":
+      if (seen.has(s.process)) return false;
+      seen.add(s.process);
+      return isComposition(s.process.body, seen);
+    default:
+      return false;
+  }
+}
+
+export function extractTasks(root: ProcessDecl, rootArgs: readonly Expr[]): TaskSystem {
+  const gates: RtGate[] = [];
+  const tasks: Task[] = [];
+  const rootEnv = new Map<GateDecl, number>();
+  for (const g of root.gates) {
+    rootEnv.set(g, gates.length);
+    gates.push({ id: gates.length, decl: g, visible: true, channel: g.channel });
+  }
+  const rootFrame: Frame = { process: root, args: rootArgs, parent: undefined };
+
+  function walk(s: Stmt, frame: Frame, env: Map<GateDecl, number>, name: string, seen: Set<ProcessDecl>): Node {
+    switch (s.kind) {
+      case "pcall": {
+        if (!isComposition(s, new Set(seen))) return leaf(s, frame, env, name);
+        const callee = s.process;
+        const calleeEnv = new Map(env);
+        callee.gates.forEach((g, i) => calleeEnv.set(g, env.get(s.gates[i]!)!));
+        const args = s.args.map((a) => (a.kind === "in" ? a.expr : undefined));
+        if (args.some((a) => a === undefined)) return leaf(s, frame, env, name);
+        const next = new Set(seen);
+        next.add(callee);
+        return walk(callee.body, { process: callee, args: args as Expr[], parent: frame }, calleeEnv, callee.name, next);
+      }
+      case "par": {
+        const global = s.gates.map((g) => env.get(g)!);
+        const sets = s.branches.map((b) => new Set([...global, ...(b.gates ?? []).map((g) => env.get(g)!)]));
+        const branches = s.branches.map((b, i) => walk(b.body, frame, env, `${name}/${i + 1}`, seen));
+        return { kind: "par", sets, count: s.count, branches };
+      }
+      case "hide": {
+        const inner = new Map(env);
+        for (const g of s.gates) {
+          inner.set(g, gates.length);
+          gates.push({ id: gates.length, decl: g, visible: false, channel: g.channel });
+        }
+        return { kind: "hide", body: walk(s.body, frame, inner, name, seen) };
+      }
+      default:
+        return leaf(s, frame, env, name);
+    }
+  }
+
+  function leaf(body: Stmt, frame: Frame, env: Map<GateDecl, number>, name: string): Node {
+    const id = tasks.length;
+    // A call of a sequential process becomes a task running that process.
+    if (body.kind === "pcall" && body.args.every((a) => a.kind === "in")) {
+      const callee = body.process;
+      const calleeEnv = new Map(env);
+      callee.gates.forEach((g, i) => calleeEnv.set(g, env.get(body.gates[i]!)!));
+      const f: Frame = { process: callee, args: body.args.map((a) => (a as { expr: Expr }).expr), parent: frame };
+      tasks.push({ id, frame: f, body: callee.body, gateEnv: calleeEnv, name: callee.name });
+      return { kind: "task", task: id, gates: new Set(calleeEnv.values()) };
+    }
+    tasks.push({ id, frame, body, gateEnv: env, name });
+    return { kind: "task", task: id, gates: new Set(env.values()) };
+  }
+
+  const tree = walk(root.body, rootFrame, rootEnv, root.name, new Set([root]));
+  const vectors = gates.map((g) => normalise(vectorsOf(tree, g.id)));
+  return { tasks, gates, vectors };
+}
+
+function vectorsOf(n: Node, g: number): number[][] {
+  switch (n.kind) {
+    case "task":
+      return n.gates.has(g) ? [[n.task]] : [];
+    case "hide":
+      return vectorsOf(n.body, g);
+    case "par": {
+      const sync: number[] = [];
+      const out: number[][] = [];
+      n.branches.forEach((b, i) => {
+        if (n.sets[i]!.has(g)) sync.push(i);
+        else out.push(...vectorsOf(b, g));
+      });
+      if (sync.length === 0) return out;
+      const groups = n.count === undefined ? [sync] : subsets(sync, n.count);
+      for (const group of groups) {
+        let acc: number[][] = [[]];
+        for (const i of group) {
+          const vs = vectorsOf(n.branches[i]!, g);
+          const next: number[][] = [];
+          for (const a of acc) for (const v of vs) next.push([...a, ...v]);
+          acc = next;
+        }
+        out.push(...acc);
+      }
+      return out;
+    }
+  }
+}
+
+function subsets(xs: readonly number[], k: number): number[][] {
+  if (k === 0) return [[]];
+  if (xs.length < k) return [];
+  const [first, ...rest] = xs;
+  return [...subsets(rest, k - 1).map((s) => [first!, ...s]), ...subsets(rest, k)];
+}
+
+function normalise(vs: number[][]): number[][] {
+  const seen = new Map<string, number[]>();
+  for (const v of vs) {
+    const s = [...new Set(v)].sort((a, b) => a - b);
+    seen.set(s.join(","), s);
+  }
+  return [...seen.values()].sort((a, b) => {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+    return a.length - b.length;
+  });
+}

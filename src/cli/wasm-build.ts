@@ -1,0 +1,113 @@
+// The file-system side of the Wasm backend: loads and checks the model, generates the
+// AssemblyScript, compiles it through the asc API unless the cache (`.lntc-cache/`,
+// keyed by a hash of the generated sources, the options and the compiler versions)
+// already holds it, and writes the output folder.
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadModel } from "../frontend/index.js";
+import { checkRootCall } from "../frontend/checker.js";
+import { DiagnosticBag } from "../frontend/diagnostics.js";
+import { Msg } from "../frontend/diagnostic-messages.js";
+import type { Expr, Model, ProcessDecl } from "../frontend/model.js";
+import { generate, type Generated } from "../backend-wasm/compile.js";
+import { AscError, cacheKey, compileAs } from "../backend-wasm/asc.js";
+import { nodeHost } from "./host.js";
+import { printDiagnostics } from "./diagnostics-output.js";
+import type { CommandIO } from "./command.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** dist/src/cli -> the repository root, where runtime-as/ lives. */
+export const runtimeSource = resolve(here, "..", "..", "..", "runtime-as", "embedded", "runtime.ts");
+
+export interface BuildOptions {
+  readonly optimize: boolean;
+  readonly root: string | undefined;
+  /** Where the compiled Wasm is cached; default `.lntc-cache` in the working directory. */
+  readonly cacheDir?: string;
+}
+
+export interface Built {
+  readonly model: Model;
+  readonly root: ProcessDecl;
+  readonly generated: Generated;
+  readonly wasm: Uint8Array;
+  readonly key: string;
+  readonly cached: boolean;
+  readonly runtime: string;
+}
+
+/** Returns the build, or the exit status after printing diagnostics. */
+export async function build(path: string, opts: BuildOptions, io: CommandIO): Promise<Built | number> {
+  const result = loadModel(path, nodeHost);
+  if (!result.model || result.diagnostics.hasErrors()) {
+    printDiagnostics(result.diagnostics, io, { quietWarnings: true });
+    return result.ioError ? 2 : 1;
+  }
+  const model = result.model;
+  const diags = new DiagnosticBag();
+  let root: ProcessDecl | undefined;
+  let args: readonly Expr[] = [];
+  if (opts.root !== undefined) {
+    const r = checkRootCall(model, opts.root, diags);
+    if (!r || diags.hasErrors()) {
+      printDiagnostics(diags, io, { quietWarnings: true });
+      return 2;
+    }
+    root = r.process;
+    args = r.args;
+  } else {
+    root = model.root;
+    if (!root) diags.add(Msg.NoRootProcess, undefined);
+    else if (root.params.length > 0) diags.add(Msg.RootHasParams, root.span, [root.name]);
+  }
+  if (!root || diags.hasErrors()) {
+    printDiagnostics(diags, io, { quietWarnings: true });
+    return 1;
+  }
+  const generated = generate(model, root, args, diags);
+  if (!generated) {
+    printDiagnostics(diags, io, { quietWarnings: true });
+    return 1;
+  }
+  let runtime: string;
+  try {
+    runtime = readFileSync(runtimeSource, "utf8");
+  } catch (err) {
+    io.stderr.write(`lntc: cannot read the runtime '${runtimeSource}': ${(err as Error).message}\n`);
+    return 2;
+  }
+  const input = { model: generated.source, runtime, optimize: opts.optimize };
+  const key = await cacheKey(input);
+  const cacheDir = opts.cacheDir ?? join(io.cwd, ".lntc-cache");
+  const cachePath = join(cacheDir, `${key}.wasm`);
+  if (existsSync(cachePath)) return { model, root, generated, wasm: readFileSync(cachePath), key, cached: true, runtime };
+  let wasm: Uint8Array;
+  try {
+    wasm = await compileAs(input);
+  } catch (err) {
+    // The generated code must always compile: a failure here is a bug of lntc.
+    if (err instanceof AscError) throw new Error(`the generated AssemblyScript does not compile (run with --emit-as to see it): ${err.message}`);
+    throw err;
+  }
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(cachePath, wasm);
+  } catch {
+    // a cache we cannot write is only slower
+  }
+  return { model, root, generated, wasm, key, cached: false, runtime };
+}
+
+/** Writes the output folder: model.wasm, manifest.json, model.d.ts, and with emitAs the AssemblyScript. */
+export function writeOutput(dir: string, b: Built, emitAs: boolean): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "model.wasm"), b.wasm);
+  writeFileSync(join(dir, "manifest.json"), JSON.stringify({ ...b.generated.manifest, key: b.key }, null, 2) + "\n");
+  writeFileSync(join(dir, "model.d.ts"), b.generated.declarations);
+  if (emitAs) {
+    writeFileSync(join(dir, "model.ts"), b.generated.source);
+    writeFileSync(join(dir, "runtime.ts"), b.runtime);
+  }
+}
