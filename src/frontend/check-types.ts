@@ -6,6 +6,7 @@ import type * as A from "./ast.js";
 import type * as M from "./model.js";
 import { Msg } from "./diagnostic-messages.js";
 import type { Globals } from "./scopes.js";
+import { MAX_DEPTH } from "./parser-core.js";
 import { parseBig, generateIntrinsic, generateWith, checkModuleWithItems } from "./builtins.js";
 
 export function declaredHere(span: A.Ident["span"] | undefined): { message: string; span: A.Ident["span"] }[] {
@@ -61,31 +62,36 @@ export function pragmaMap(pragmas: readonly A.Pragma[]): Map<string, string | nu
 }
 
 /** Evaluates a constant bound: literals, unary minus, + - * div mod **. */
-export function constValue(g: Globals, e: A.Expr): bigint | undefined {
+export function constValue(g: Globals, e: A.Expr, depth = 0): bigint | undefined {
   const fail = (): undefined => {
     g.diags.add(Msg.NotConstant, e.span);
     return undefined;
   };
+  if (depth > MAX_DEPTH) {
+    g.diags.add(Msg.TooDeep, e.span, [MAX_DEPTH]);
+    return undefined;
+  }
   switch (e.kind) {
     case "number": {
       const v = parseBig(e.text);
       return v === undefined ? fail() : v;
     }
     case "paren":
-      return constValue(g, e.expr);
+      return constValue(g, e.expr, depth + 1);
     case "of":
-      return constValue(g, e.expr);
+      return constValue(g, e.expr, depth + 1);
     case "unary": {
-      const v = constValue(g, e.operand);
+      const v = constValue(g, e.operand, depth + 1);
       if (v === undefined) return undefined;
       if (e.op.key === "-") return -v;
       if (e.op.key === "+") return v;
       return fail();
     }
     case "binary": {
-      const a = constValue(g, e.left);
-      const b = constValue(g, e.right);
-      if (a === undefined || b === undefined) return undefined;
+      const a = constValue(g, e.left, depth + 1);
+      if (a === undefined) return undefined;
+      const b = constValue(g, e.right, depth + 1);
+      if (b === undefined) return undefined;
       switch (e.op.key) {
         case "+": return a + b;
         case "-": return a - b;

@@ -15,6 +15,7 @@ import {
 } from "./check-types.js";
 import { checkCond, checkExpr } from "./check-expressions.js";
 import { checkStmt } from "./check-statements.js";
+import { tooDeep } from "./check-depth.js";
 import { checkFlow } from "./flow.js";
 import { tokenize } from "./lexer.js";
 import { Parser, isTooDeep } from "./parser-core.js";
@@ -44,6 +45,7 @@ export function checkModules(modules: readonly A.Module[], diags: DiagnosticBag)
   // Subtype predicates may call functions: checked once every function is declared.
   for (const [t, { def }] of shells) {
     if (def.body.kind !== "subtype" || !def.body.predicate || t.def.kind !== "subtype") continue;
+    if (tooDeep(diags, undefined, [def.body.predicate])) continue;
     const variable = t.def.variable;
     const cx = new BodyContext(g, { kind: "global" }, [variable], silenced);
     cx.vars.declare(def.body.variable.key, variable);
@@ -52,6 +54,7 @@ export function checkModules(modules: readonly A.Module[], diags: DiagnosticBag)
   }
 
   for (const [fn, def] of functions) {
+    if (tooDeep(diags, def.body, [...def.requires, ...def.ensures])) continue;
     const cx = new BodyContext(g, { kind: "function", decl: fn, name: fn.name }, fn.variables, silenced);
     declareParams(cx, fn.params, def.params);
     for (const gt of fn.exceptions) cx.gates.declare(gt.name.toLowerCase(), gt);
@@ -61,6 +64,7 @@ export function checkModules(modules: readonly A.Module[], diags: DiagnosticBag)
     failure ??= cx.firstFailure;
   }
   for (const [proc, def] of processes) {
+    if (tooDeep(diags, def.body, [...def.requires, ...def.ensures])) continue;
     const cx = new BodyContext(g, { kind: "process", decl: proc, name: proc.name }, proc.variables, silenced);
     declareParams(cx, proc.params, def.params);
     for (const gt of proc.gates) cx.gates.declare(gt.name.toLowerCase(), gt);
@@ -307,6 +311,7 @@ export function checkRootCall(model: M.Model, text: string, diags: DiagnosticBag
     diags.add(Msg.ArgArity, name.span, [proc.name, proc.params.length, args.length]);
     return undefined;
   }
+  if (tooDeep(diags, undefined, args.flatMap((a) => (a.kind === "in" ? [a.expr] : [])))) return undefined;
   const kept = globalsByModel.get(model);
   const g = kept ?? globalsOf(model, diags);
   g.diags = diags;

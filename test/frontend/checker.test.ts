@@ -713,3 +713,15 @@ end process`);
   rejects(`process P [G: C] is trap X: exit -> raise X -- @e
   in G (!1) end trap end process`, "LNT2004", ["X"]);
 });
+
+test("expressions nested past the parser's limit are rejected, not a stack overflow", () => {
+  const chain = (n: number) => Array.from({ length: n }, () => "1").join(" + ");
+  ok(`function f: nat is return ${chain(400)} end function`);
+  rejects(`function f: nat is return ${chain(20000)} -- @e
+end function`, "LNT1025", ["500"]);
+  rejects(`type A is array [0 .. ${chain(20000)}] of nat end type -- @e`, "LNT1025", ["500"]);
+  const m = ok(`process P (n: nat) is null end process`);
+  const d = new DiagnosticBag();
+  assert.equal(checkRootCall(m, `P (${chain(20000)})`, d), undefined);
+  assert.ok(d.items.some((x) => x.code === "LNT1025"));
+});
