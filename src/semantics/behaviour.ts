@@ -122,11 +122,13 @@ export interface Thread {
   readonly keep: VarSet | null;
   /** Caches, filled on demand: a thread is immutable, so its key and moves never change. */
   key: string | undefined;
+  /** The key generation `key` belongs to (see resetKeys). */
+  keyGen: number;
   mv: Move[] | undefined;
 }
 
 function mk(proc: ProcessDecl, frame: Frame, genv: readonly GateDecl[], k: readonly Item[], sub: Sub | undefined, keep: VarSet | null): Thread {
-  return { proc, frame, genv, k, sub, keep, key: undefined, mv: undefined };
+  return { proc, frame, genv, k, sub, keep, key: undefined, keyGen: 0, mv: undefined };
 }
 
 function derive(t: Thread, c: { frame?: Frame; k?: readonly Item[]; sub?: Sub | undefined }): Thread {
@@ -910,7 +912,21 @@ export function keyedParts(): number {
 }
 
 export function stateKey(t: Thread): string {
-  return (t.key ??= computeKey(t));
+  if (t.key !== undefined && t.keyGen === generation) return t.key;
+  t.keyGen = generation;
+  return (t.key = computeKey(t));
+}
+
+let generation = 0;
+
+/**
+ * Forgets the numbering of parts, for a long-running client (a live trace
+ * monitor) whose table would otherwise grow for ever. Keys computed before
+ * are invalid afterwards: compare only keys computed after the reset.
+ */
+export function resetKeys(): void {
+  partIds.clear();
+  generation++;
 }
 
 function computeKey(t: Thread): string {

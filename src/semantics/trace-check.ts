@@ -4,7 +4,10 @@
 // internal steps (bounded, so that a divergent model cannot exhaust memory),
 // and advances it label by label, so a trace can be fed as it arrives.
 
-import { stateKey, transitions, type Thread } from "./behaviour.js";
+import { keyedParts, resetKeys, stateKey, transitions, type Thread } from "./behaviour.js";
+
+/** Above this many keyed parts the key table is cleared between two labels. */
+const KEY_TABLE_LIMIT = 1_000_000;
 
 export const DEFAULT_CLOSURE_BOUND = 200_000;
 
@@ -56,7 +59,7 @@ export class TraceChecker {
     const next = new Map<string, Thread>();
     for (const s of this.current.values()) {
       for (const t of transitions(s)) {
-        if (t.label !== label) continue;
+        if (t.label !== label && normaliseLabel(t.label) !== label) continue;
         const k = stateKey(t.next);
         if (!next.has(k)) {
           if (next.size >= this.bound) throw new ClosureTooLarge(this.bound);
@@ -65,7 +68,12 @@ export class TraceChecker {
       }
     }
     if (next.size === 0) return false;
-    this.current = this.closure(next);
+    if (keyedParts() > KEY_TABLE_LIMIT) {
+      resetKeys();
+      const rekeyed = new Map<string, Thread>();
+      for (const t of next.values()) rekeyed.set(stateKey(t), t);
+      this.current = this.closure(rekeyed);
+    } else this.current = this.closure(next);
     this.accepted.push(label);
     return true;
   }
