@@ -1,0 +1,197 @@
+// The in-process baseline for scenario 1: the best two-party rendezvous we can write by
+// hand in JavaScript, with no protocol and no Wasm. A pinger sends n on PING, a ponger
+// answers n+1 on PONG, for ever. Two versions: a direct synchronous handoff (parties are
+// continuations on a run queue, the second party to arrive completes the rendezvous) and
+// a promise-based channel (parties are async functions awaiting each other).
+// Figures are per rendezvous: a round trip is two of them.
+
+import type { Figures, RunContext } from "../harness/types.js";
+import { sampleAsync, sampleSync } from "../harness/stats.js";
+
+type Receiver = (v: number) => void;
+
+/** An unbuffered gate for one sender and one receiver, completing on a shared run queue. */
+class HandoffGate {
+  private sender: (() => void) | null = null;
+  private value = 0;
+  private receiver: Receiver | null = null;
+  rendezvous = 0;
+  constructor(private readonly queue: RunQueue) {}
+
+  send(v: number, then: () => void): void {
+    const r = this.receiver;
+    if (r) {
+      this.receiver = null;
+      this.rendezvous++;
+      this.queue.push(then);
+      this.queue.pushValue(r, v);
+    } else {
+      this.sender = then;
+      this.value = v;
+    }
+  }
+
+  recv(then: Receiver): void {
+    const s = this.sender;
+    if (s) {
+      this.sender = null;
+      this.rendezvous++;
+      this.queue.push(s);
+      this.queue.pushValue(then, this.value);
+    } else {
+      this.receiver = then;
+    }
+  }
+}
+
+/** A FIFO of continuations with a number argument, run until a count of rendezvous. */
+class RunQueue {
+  private fs: (((v: number) => void) | (() => void))[] = [];
+  private vs: number[] = [];
+  private head = 0;
+  push(f: () => void): void {
+    this.fs.push(f);
+    this.vs.push(0);
+  }
+  pushValue(f: Receiver, v: number): void {
+    this.fs.push(f);
+    this.vs.push(v);
+  }
+  runUntil(done: () => boolean): void {
+    while (this.head < this.fs.length && !done()) {
+      const f = this.fs[this.head]!;
+      const v = this.vs[this.head]!;
+      this.head++;
+      (f as Receiver)(v);
+      if (this.head > 4096) {
+        this.fs = this.fs.slice(this.head);
+        this.vs = this.vs.slice(this.head);
+        this.head = 0;
+      }
+    }
+  }
+}
+
+/** A running pingpong on handoff gates; `steps(k)` performs k more rendezvous. */
+export function handoffPingpong(): { steps(k: number): void; readonly rendezvous: number; readonly lastValue: number } {
+  const q = new RunQueue();
+  const ping = new HandoffGate(q);
+  const pong = new HandoffGate(q);
+  let last = 0;
+  // The pinger: PING(!n); PONG(?m) where m == n+1; n := m.
+  const pinger = (n: number): void => {
+    ping.send(n, () => pong.recv((m) => {
+      if (m !== n + 1) throw new Error(`guard m == n+1 failed: ${m} after ${n}`);
+      last = m;
+      pinger(m);
+    }));
+  };
+  // The ponger: PING(?x); PONG(!x+1).
+  const ponger = (): void => {
+    ping.recv((x) => pong.send(x + 1, ponger));
+  };
+  pinger(0);
+  ponger();
+  const count = (): number => ping.rendezvous + pong.rendezvous;
+  return {
+    steps(k: number) {
+      const target = count() + k;
+      q.runUntil(() => count() >= target);
+    },
+    get rendezvous() {
+      return count();
+    },
+    get lastValue() {
+      return last;
+    },
+  };
+}
+
+/** An unbuffered channel whose parties await each other through promises. */
+class PromiseGate {
+  private senders: { v: number; resolve: () => void }[] = [];
+  private receivers: ((v: number) => void)[] = [];
+  rendezvous = 0;
+  send(v: number): Promise<void> {
+    const r = this.receivers.shift();
+    if (r) {
+      this.rendezvous++;
+      r(v);
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.senders.push({ v, resolve }));
+  }
+  recv(): Promise<number> {
+    const s = this.senders.shift();
+    if (s) {
+      this.rendezvous++;
+      s.resolve();
+      return Promise.resolve(s.v);
+    }
+    return new Promise((resolve) => this.receivers.push(resolve));
+  }
+}
+
+/** A running pingpong of two async functions; `steps(k)` resolves after k more rendezvous. */
+export function promisePingpong(): { steps(k: number): Promise<void>; stop(): void; readonly rendezvous: number } {
+  const ping = new PromiseGate();
+  const pong = new PromiseGate();
+  let stopped = false;
+  let waiter: { target: number; resolve: () => void } | null = null;
+  const count = (): number => ping.rendezvous + pong.rendezvous;
+  const check = (): void => {
+    if (waiter && count() >= waiter.target) {
+      const w = waiter;
+      waiter = null;
+      w.resolve();
+    }
+  };
+  void (async () => {
+    let n = 0;
+    while (!stopped) {
+      await ping.send(n);
+      check();
+      const m = await pong.recv();
+      check();
+      if (m !== n + 1) throw new Error(`guard m == n+1 failed: ${m} after ${n}`);
+      n = m;
+    }
+  })();
+  void (async () => {
+    while (!stopped) {
+      const x = await ping.recv();
+      await pong.send(x + 1);
+    }
+  })();
+  return {
+    steps(k: number) {
+      return new Promise<void>((resolve) => {
+        waiter = { target: count() + k, resolve };
+        check();
+      });
+    },
+    stop() {
+      stopped = true;
+    },
+    get rendezvous() {
+      return count();
+    },
+  };
+}
+
+function rss(): number[] {
+  return [process.memoryUsage().rss];
+}
+
+export async function measureHandoff(ctx: RunContext): Promise<Figures> {
+  const pp = handoffPingpong();
+  const s = sampleSync((k) => pp.steps(k), ctx.budgetMs, 256);
+  return { ...s, rssBytes: rss(), note: "one process (the harness's own RSS)" };
+}
+
+export async function measurePromise(ctx: RunContext): Promise<Figures> {
+  const pp = promisePingpong();
+  const s = await sampleAsync((k) => pp.steps(k), ctx.budgetMs, 256);
+  pp.stop();
+  return { ...s, rssBytes: rss(), note: "one process (the harness's own RSS)" };
+}
