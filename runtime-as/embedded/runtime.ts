@@ -201,8 +201,16 @@ export const OFFERING: i32 = 0;
 export const TERMINATED: i32 = 1;
 export const STOPPED: i32 = 2;
 
-/** One offer site of the generated code; preallocated, refilled each time its state is entered. */
+/** The variables of a task, saved for an offer reached by running code speculatively. */
+export abstract class Snapshot {}
+
+/**
+ * One offer site of the generated code; preallocated, refilled each time its state is
+ * entered. Offers of an `alt` whose branches compute before acting are fresh copies,
+ * each with the snapshot of the task's variables it was made in.
+ */
 export class Offer {
+  saved: Snapshot | null = null;
   site: i32;
   task: i32;
   /** Run-time gate; -1 for `i`. */
@@ -225,8 +233,8 @@ export class Offer {
 /** What the generated code provides to the scheduler. */
 export abstract class Model {
   abstract start(task: i32): void;
-  abstract accept(task: i32, site: i32, values: Array<Uint8Array>): bool;
-  abstract fire(task: i32, site: i32, values: Array<Uint8Array>): void;
+  abstract accept(o: Offer, values: Array<Uint8Array>): bool;
+  abstract fire(o: Offer, values: Array<Uint8Array>): void;
   abstract card(type: i32): i32;
   abstract valueAt(type: i32, i: i32): Uint8Array;
   abstract print(type: i32, v: Uint8Array): string;
@@ -282,6 +290,13 @@ export class Scheduler {
     this.offers[o.task].push(o);
     return o;
   }
+  offerSaved(site: i32, saved: Snapshot): Offer {
+    const s = this.sites[site];
+    const o = new Offer(site, s.task, s.gate, s.types, s.guard);
+    o.saved = saved;
+    this.offers[o.task].push(o);
+    return o;
+  }
   terminate(task: i32): void {
     this.offers[task].length = 0;
     this.status[task] = TERMINATED;
@@ -304,7 +319,7 @@ export class Scheduler {
   private guardsHold(): bool {
     for (let j = 0; j < this.parts.length; j++) {
       const o = this.parts[j];
-      if (o.guard && !this.model.accept(o.task, o.site, this.vals)) return false;
+      if (o.guard && !this.model.accept(o, this.vals)) return false;
     }
     return true;
   }
@@ -411,7 +426,7 @@ export class Scheduler {
         }
       }
       this.steps++;
-      for (let j = 0; j < parts.length; j++) this.model.fire(parts[j].task, parts[j].site, vals);
+      for (let j = 0; j < parts.length; j++) this.model.fire(parts[j], vals);
     }
     return 0;
   }

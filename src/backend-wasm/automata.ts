@@ -55,6 +55,12 @@ export type Term =
   | { readonly kind: "return"; readonly inst: Instance; readonly value: Expr | undefined }
   | { readonly kind: "stable"; readonly offers: readonly OfferIR[] }
   | { readonly kind: "any"; readonly inst: Instance; readonly variable: VarDecl; readonly where: Expr | undefined; readonly to: number; readonly span: Span }
+  /**
+   * An `alt` whose branches run code before their first action: each branch is run
+   * speculatively from its entry on a copy of the task's variables, and each offer it
+   * reaches keeps the copy (a snapshot) that its firing resumes from.
+   */
+  | { readonly kind: "specalt"; readonly branches: readonly number[] }
   | { readonly kind: "stop" }
   | { readonly kind: "terminate" }
   | { readonly kind: "raise"; readonly exception: GateDecl; readonly span: Span }
@@ -203,7 +209,12 @@ export class Lowerer {
       case "alt": {
         const entries = s.branches.map((b) => this.stmt(b, k, c));
         const offers: OfferIR[] = [];
-        for (let i = 0; i < entries.length; i++) offers.push(...this.collect(entries[i]!, [], new Set(), s.branches[i]!.span));
+        try {
+          for (let i = 0; i < entries.length; i++) offers.push(...this.collect(entries[i]!, [], new Set(), s.branches[i]!.span));
+        } catch (err) {
+          if (!(err instanceof BackendError) || err.msg !== Msg.AltPreActionCode || !this.hooks) throw err;
+          return this.block(s.span, { kind: "specalt", branches: entries }).id;
+        }
         return this.block(s.span, { kind: "stable", offers }).id;
       }
       case "par":
@@ -270,6 +281,8 @@ export class Lowerer {
         return [];
       case "any":
         throw new BackendError(Msg.AltPreActionCode, t.span, ["'X := any T'"]);
+      case "specalt":
+        throw new BackendError(Msg.AltPreActionCode, b.span ?? span, ["an 'alt' with code before its actions"]);
       case "case":
         throw new BackendError(Msg.AltPreActionCode, t.span, ["a 'case'"]);
       case "terminate":

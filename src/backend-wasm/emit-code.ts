@@ -167,29 +167,53 @@ export class CodeEmitter {
    * location to the next stable state), the init code, and the accept/fire cases of its
    * offer sites.
    */
-  emitTask(k: number, low: Lowerer, entry: number, init: Instr[], gateTypes: (gate: number) => void): { code: string; accept: string[]; fire: string[] } {
-    void gateTypes;
+  emitTask(k: number, low: Lowerer, entry: number, init: Instr[]): { code: string; accept: string[]; fire: string[] } {
     const G: (inst: Instance) => Resolve = (inst) => (v) => `g${k}_${inst.id}_${v.index}`;
-    const globals: string[] = [`let t${k}_pc: i32 = ${entry};`];
-    for (const inst of low.instances) for (const v of inst.owner.variables) globals.push(`let g${k}_${inst.id}_${v.index}: ${asType(v.type)} = ${defaultOf(v.type)};`);
+    const names: { name: string; type: string; init: string }[] = [];
+    for (const inst of low.instances) for (const v of inst.owner.variables) names.push({ name: `g${k}_${inst.id}_${v.index}`, type: asType(v.type), init: defaultOf(v.type) });
+    const globals: string[] = [`let t${k}_pc: i32 = ${entry};`, ...names.map((n) => `let ${n.name}: ${n.type} = ${n.init};`)];
+    // snapshots of the variables, for `alt` branches run speculatively
+    globals.push(
+      `class Snap${k} extends Snapshot {`,
+      ...names.map((n) => `  ${n.name}: ${n.type} = ${n.init};`),
+      `}`,
+      `function t${k}_save(): Snap${k} { const s = new Snap${k}(); ${names.map((n) => `s.${n.name} = ${n.name};`).join(" ")} return s; }`,
+      `function t${k}_load(x: Snapshot): void { const s = <Snap${k}>x; ${names.map((n) => `${n.name} = s.${n.name};`).join(" ")} }`,
+    );
     const accept: string[] = [];
     const fire: string[] = [];
-    const taskTerm = (b: Block, t: Term): string => {
+    const siteOf = new Map<string, SiteInfo>();
+    const makeTerm = (spec: boolean) => (b: Block, t: Term): string => {
       switch (t.kind) {
         case "stable": {
-          const lines = [`S.begin(${k});`];
-          for (const o of t.offers) {
-            const site = this.site(k, o);
+          const lines = spec ? [] : [`S.begin(${k});`];
+          t.offers.forEach((o, i) => {
+            const key = `${b.id}:${i}`;
+            let site = siteOf.get(key);
+            if (!site) {
+              site = this.site(k, o);
+              siteOf.set(key, site);
+              accept.push(...this.acceptCase(site, o, G));
+              fire.push(...this.fireCase(k, site, o, G));
+            }
             const conds = o.conds.map((c) => `${c.negate ? "!" : ""}(${this.ex.expr(c.expr, G(c.inst))})`);
-            const body: string[] = [`const o${site.id} = S.offer(${site.id});`];
+            const body: string[] = [`const o${site.id} = ${spec ? `S.offerSaved(${site.id}, t${k}_save())` : `S.offer(${site.id})`};`];
             o.offers.forEach((of, p) => {
-              if (of.kind === "emit") body.push(`enc${baseOf(of.expr.type).index}(W, ${this.ex.expr(of.expr, G(o.inst))}); o${site.id}.emit[${p}] = W.take();`);
+              if (of.kind === "emit") body.push(`enc${baseOf(of.expr.type).index}(W, ${this.ex.expr(of.expr, G(o.inst))}); o${site!.id}.emit[${p}] = W.take();`);
             });
             lines.push(conds.length > 0 ? `if (${conds.join(" && ")}) { ${body.join(" ")} }` : body.join(" "));
-            accept.push(...this.acceptCase(site, o, G));
-            fire.push(...this.fireCase(k, site, o, G));
-          }
-          lines.push(`t${k}_pc = ${b.id};`, `return;`);
+          });
+          if (!spec) lines.push(`t${k}_pc = ${b.id};`);
+          lines.push(`return;`);
+          return lines.join("\n");
+        }
+        case "specalt": {
+          const lines = spec ? [] : [`S.begin(${k});`];
+          lines.push(`const base = t${k}_save();`);
+          for (const e of t.branches) lines.push(`t${k}_load(base); t${k}_spec(${e});`);
+          lines.push(`t${k}_load(base);`);
+          if (!spec) lines.push(`t${k}_pc = ${b.id};`);
+          lines.push(`return;`);
           return lines.join("\n");
         }
         case "any": {
@@ -199,6 +223,14 @@ export class CodeEmitter {
           const T = asType(t.variable.type);
           const x = this.ex.fresh("x");
           const where = t.where ? this.ex.expr(t.where, R) : "true";
+          if (spec) {
+            return [
+              `const base = t${k}_save();`,
+              `for (let i = 0; i < ${n}; i++) { t${k}_load(base); const ${x} = nth${baseOf(t.variable.type).index}(i); ${R(t.variable)} = ${x}; if (${where}) t${k}_spec(${t.to}); }`,
+              `t${k}_load(base);`,
+              `return;`,
+            ].join("\n");
+          }
           return [
             `let cnt = 0; let chosen: ${T} = ${defaultOf(t.variable.type)};`,
             `for (let i = 0; i < ${n}; i++) { const ${x} = nth${baseOf(t.variable.type).index}(i); ${R(t.variable)} = ${x}; if (${where}) { cnt++; if (keep(cnt)) chosen = ${x}; } }`,
@@ -207,19 +239,26 @@ export class CodeEmitter {
           ].join("\n");
         }
         case "stop":
-          return `S.stop(${k}); t${k}_pc = ${b.id}; return;`;
+          return spec ? "return;" : `S.stop(${k}); t${k}_pc = ${b.id}; return;`;
         case "terminate":
-          return `S.terminate(${k}); t${k}_pc = ${b.id}; return;`;
+          return spec ? "return;" : `S.terminate(${k}); t${k}_pc = ${b.id}; return;`;
         default:
           throw new BackendError(Msg.BackendUnsupported, b.span, [t.kind]);
       }
     };
-    const mode: BlockMode = { R: G, taskTerm };
-    const run: string[] = [`function t${k}_run(): void {`, `  let pc = t${k}_pc;`, `  let budget = 0;`, `  while (true) {`, `    if (++budget > ${SILENT_BUDGET}) fail(${this.silentErr}, 0);`, `    switch (pc) {`];
-    for (const b of low.blocks) run.push(this.block(b, mode));
-    run.push(`      default: unreachable();`, `    }`, `  }`, `}`);
-    const initCode = [`function t${k}_init(): void {`, ...init.map((i) => "  " + this.instr(i, mode)), `  t${k}_pc = ${entry};`, `  t${k}_run();`, `}`];
-    return { code: [...globals, ...run, ...initCode].join("\n"), accept, fire };
+    const runMode: BlockMode = { R: G, taskTerm: makeTerm(false) };
+    const specMode: BlockMode = { R: G, taskTerm: makeTerm(true) };
+    const loop = (name: string, head: string, mode: BlockMode): string[] => {
+      const out = [`function ${name}: void {`, head, `  let budget = 0;`, `  while (true) {`, `    if (++budget > ${SILENT_BUDGET}) fail(${this.silentErr}, 0);`, `    switch (pc) {`];
+      for (const b of low.blocks) out.push(this.block(b, mode));
+      out.push(`      default: unreachable();`, `    }`, `  }`, `}`);
+      return out;
+    };
+    const run = loop(`t${k}_run()`, `  let pc = t${k}_pc;`, runMode);
+    const hasSpec = low.blocks.some((b) => b.term.kind === "specalt");
+    const spec = hasSpec ? loop(`t${k}_spec(start: i32)`, `  let pc = start;`, specMode) : [`function t${k}_spec(start: i32): void {}`];
+    const initCode = [`function t${k}_init(): void {`, ...init.map((i) => "  " + this.instr(i, runMode)), `  t${k}_pc = ${entry};`, `  t${k}_run();`, `}`];
+    return { code: [...globals, ...run, ...spec, ...initCode].join("\n"), accept, fire };
   }
 
   private site(task: number, o: OfferIR): SiteInfo {
@@ -263,7 +302,7 @@ export class CodeEmitter {
       const of = o.offers[p]!;
       if (of.kind === "receive") inner = this.ex.match(of.pattern, vals[p]!, R, inner);
     }
-    return [`    case ${site.id}: {`, ...lines.map((l) => "      " + l), "      " + inner.replace(/\n/g, "\n      "), `      return false;`, `    }`];
+    return [`    case ${site.id}: {`, `      if (o.saved !== null) t${site.task}_load(o.saved!);`, ...lines.map((l) => "      " + l), "      " + inner.replace(/\n/g, "\n      "), `      return false;`, `    }`];
   }
 
   private fireCase(k: number, site: SiteInfo, o: OfferIR, G: (inst: Instance) => Resolve): string[] {
@@ -274,7 +313,7 @@ export class CodeEmitter {
       const of = o.offers[p]!;
       if (of.kind === "receive") inner = this.ex.match(of.pattern, vals[p]!, R, inner);
     }
-    return [`    case ${site.id}: {`, ...lines.map((l) => "      " + l), "      " + inner.replace(/\n/g, "\n      "), `      t${k}_run();`, `      return;`, `    }`];
+    return [`    case ${site.id}: {`, `      if (o.saved !== null) t${k}_load(o.saved!);`, ...lines.map((l) => "      " + l), "      " + inner.replace(/\n/g, "\n      "), `      t${k}_run();`, `      return;`, `    }`];
   }
 }
 

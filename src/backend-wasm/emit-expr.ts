@@ -19,6 +19,9 @@ export type Resolve = (v: VarDecl) => string;
 
 export class ExprEmitter {
   readonly errors: ErrorSite[] = [];
+  /** Helper functions made on demand (subtype checks). */
+  readonly extra: string[] = [];
+  private readonly subtypeChecks = new Set<TypeDecl>();
   private tmp = 0;
 
   error(msg: DiagnosticMessage, span: Span | undefined, args: readonly string[] = []): number {
@@ -97,6 +100,21 @@ export class ExprEmitter {
         const b = bounds(e.type);
         if (e.type.def.kind === "range" && b) return `chk(${this.expr(e.expr, R)}, ${i64Lit(b.lo)}, ${i64Lit(b.hi)}, ${this.error(Msg.ValueOutOfRange, e.span, ["$value", e.type.name])})`;
         if (e.type.def.kind === "subtype" && e.type.def.predicate === undefined) return this.expr(e.expr, R);
+        if (e.type.def.kind === "subtype") {
+          const d = e.type.def;
+          const k = e.type.index;
+          if (!this.subtypeChecks.has(e.type)) {
+            this.subtypeChecks.add(e.type);
+            const T = asType(e.type);
+            const pred = this.expr(d.predicate!, (v) => (v === d.variable ? "x" : "x"));
+            const shown = T === "i64" ? "x" : "0";
+            this.extra.push(`function sub${k}(x: ${T}, err: i32): ${T} { if (!(${pred})) fail(err, ${shown}); return x; }`);
+          }
+          const inner = this.expr(e.expr, R);
+          const b = bounds(e.type);
+          const checked = b ? `chk(${inner}, ${i64Lit(b.lo)}, ${i64Lit(b.hi)}, ${this.error(Msg.NotInType, e.span, ["$value", e.type.name])})` : inner;
+          return `sub${k}(${checked}, ${this.error(Msg.NotInType, e.span, ["$value", e.type.name])})`;
+        }
         throw new BackendError(Msg.BackendUnsupported, e.span, [`conversion into ${e.type.name}`]);
       }
       case "call": {
