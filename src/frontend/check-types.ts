@@ -44,6 +44,7 @@ export function declareTypes(g: Globals, modules: readonly A.Module[]): Map<M.Ty
       g.types.set(d.name.key, t);
       g.typeList.push(t);
       out.set(t, { def: d, module: mod });
+      g.origin.set(t, mod.name.key);
     }
   }
   return out;
@@ -228,6 +229,7 @@ export function declareChannels(g: Globals, modules: readonly A.Module[]): void 
       const c: M.ChannelDecl = { name: d.name.text, span: d.name.span, profiles };
       g.channels.set(d.name.key, c);
       g.channelList.push(c);
+      g.origin.set(c, mod.name.key);
     }
   }
 }

@@ -16,6 +16,7 @@ import {
 import { checkCond, checkExpr } from "./check-expressions.js";
 import { checkStmt } from "./check-statements.js";
 import { tooDeep } from "./check-depth.js";
+import { checkImportedUses } from "./check-imports.js";
 import { checkFlow } from "./flow.js";
 import { tokenize } from "./lexer.js";
 import { Parser, isTooDeep } from "./parser-core.js";
@@ -92,6 +93,7 @@ export function checkModules(modules: readonly A.Module[], diags: DiagnosticBag)
     root: g.processes.get("main"),
   };
   globalsByModel.set(model, g);
+  checkImportedUses(g, modules);
   checkFlow(model, diags, silenced);
   return diags.errorCount > errorsBefore ? undefined : model;
 }
@@ -224,6 +226,7 @@ function declareFunctions(g: Globals, modules: readonly A.Module[]): Map<M.Funct
       });
       g.functionList.push(fn);
       out.set(fn, d);
+      g.origin.set(fn, mod.name.key);
     }
   }
   return out;
@@ -255,6 +258,7 @@ function declareProcesses(g: Globals, modules: readonly A.Module[]): Map<M.Proce
       g.processes.set(d.name.key, proc);
       g.processList.push(proc);
       out.set(proc, d);
+      g.origin.set(proc, mod.name.key);
     }
   }
   return out;

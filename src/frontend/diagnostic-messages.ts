@@ -87,6 +87,7 @@ export const Msg = {
   ResultTypeMismatch: e(2056, "'{0}' returns {1}, but '{2}' is of type {3}"),
   OffersOnProcess: e(2057, "'{0}' is a process: it takes values in parentheses, not a 'where' guard"),
   ModuleFileName: e(2058, "module '{0}' is in file '{1}': a module must be in a file of its own name ('{0}.lnt')"),
+  NotImported: w(2059, "'{0}' is defined in module '{1}', which module '{2}' does not import"),
 
   // ---- 3000-3999: static semantics ---------------------------------------
   Uninitialized: e(3001, "variable '{0}' may be used before it is assigned"),

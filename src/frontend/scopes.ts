@@ -39,6 +39,8 @@ export class Globals {
   readonly processList: M.ProcessDecl[] = [];
   /** Set once the predefined types exist. */
   predefined!: M.Predefined;
+  /** The module (key) that defines each user type, channel, function and process. */
+  readonly origin = new Map<M.TypeDecl | M.ChannelDecl | M.FunctionDecl | M.ProcessDecl, string>();
   /** Per array type: the `array_set` function that `X[I] := E` is lowered to. */
   readonly arraySetters = new Map<M.TypeDecl, M.FunctionDecl>();
 

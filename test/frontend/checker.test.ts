@@ -725,3 +725,17 @@ end function`, "LNT1025", ["500"]);
   assert.equal(checkRootCall(m, `P (${chain(20000)})`, d), undefined);
   assert.ok(d.items.some((x) => x.code === "LNT1025"));
 });
+
+test("using a definition of a module one does not import (even indirectly) is warned about", () => {
+  const r = loadModel("main.lnt", memoryHost({
+    "main.lnt": "module main (a, b) is\nprocess MAIN [G: NAT] is G (!f (1)) end process\nend module\n",
+    "a.lnt": "module a (c) is\nfunction f (x: nat): nat is return g (x) + k (x) end function\nend module\n",
+    "b.lnt": "module b is\nchannel NAT is (nat) end channel\nfunction g (x: nat): nat is return x end function\nend module\n",
+    "c.lnt": "module c is\nfunction k (x: nat): nat is return x end function\nend module\n",
+  }));
+  assert.deepEqual(errors(r), []);
+  const w = r.diagnostics.items.filter((d) => d.code === "LNT2059");
+  assert.deepEqual(w.map((d) => `${d.span!.file.path}:${lineOf(d)}: ${d.message}`), [
+    "a.lnt:2: 'g' is defined in module 'b', which module 'a' does not import",
+  ]);
+});
