@@ -73,6 +73,11 @@ export class System {
     return encodeEffects(this.tasks[task].moveAlone());
   }
 
+  /** Sends the task's deferred refusals now (see TaskSide.flush). */
+  taskFlush(task: i32): Uint8Array {
+    return encodeEffects(this.tasks[task].flush());
+  }
+
   managerReceive(manager: i32, bytes: Uint8Array): Uint8Array {
     return encodeEffects(this.managers[manager].receive(bytes));
   }

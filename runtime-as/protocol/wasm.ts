@@ -32,6 +32,10 @@ export function taskMoveAlone(task: i32): Uint8Array {
   return get().taskMoveAlone(task);
 }
 
+export function taskFlush(task: i32): Uint8Array {
+  return get().taskFlush(task);
+}
+
 export function managerReceive(manager: i32, bytes: Uint8Array): Uint8Array {
   return get().managerReceive(manager, bytes);
 }
