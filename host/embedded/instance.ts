@@ -12,6 +12,9 @@ interface Exports {
   taskStatus(t: number): number;
   taskOfferCount(t: number): number;
   taskOfferSite(t: number, i: number): number;
+  lastGate(): number;
+  lastPartCount(): number;
+  lastPartTask(i: number): number;
 }
 
 interface WasmApi {
@@ -107,6 +110,13 @@ export class EmbeddedRun {
       if (err instanceof StopSignal) this.startStop = err.stop;
       else throw err;
     }
+  }
+
+  /** The run-time gate of the last action (-1 for `i`) and the tasks that took part in it. */
+  lastAction(): { gate: number; tasks: number[] } {
+    const tasks: number[] = [];
+    for (let i = 0; i < this.x.lastPartCount(); i++) tasks.push(this.x.lastPartTask(i));
+    return { gate: this.x.lastGate(), tasks };
   }
 
   get steps(): number {

@@ -251,6 +251,9 @@ export class Scheduler {
   gateVisible: Array<bool> = new Array<bool>();
   steps: i32 = 0;
   printing: bool = true;
+  /** The gate (-1: `i`) and the participants of the last action, for tests and traces. */
+  lastGate: i32 = -2;
+  lastParts: Array<Offer> = new Array<Offer>();
 
   // search state
   private count: i32 = 0;
@@ -426,6 +429,8 @@ export class Scheduler {
         }
       }
       this.steps++;
+      this.lastGate = gate;
+      this.lastParts = parts;
       for (let j = 0; j < parts.length; j++) this.model.fire(parts[j], vals);
     }
     return 0;

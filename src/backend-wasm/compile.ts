@@ -152,6 +152,9 @@ function generateOrThrow(model: Model, root: ProcessDecl, rootArgs: readonly Exp
     "export function taskStatus(t: i32): i32 { return S.status[t]; }",
     "export function taskOfferCount(t: i32): i32 { return S.offers[t].length; }",
     "export function taskOfferSite(t: i32, i: i32): i32 { return S.offers[t][i].site; }",
+    "export function lastGate(): i32 { return S.lastGate; }",
+    "export function lastPartCount(): i32 { return S.lastParts.length; }",
+    "export function lastPartTask(i: i32): i32 { return S.lastParts[i].task; }",
     "",
   ].join("\n");
 

@@ -80,7 +80,7 @@ export function extractTasks(root: ProcessDecl, rootArgs: readonly Expr[]): Task
       case "pcall": {
         if (!isComposition(s, new Set(seen))) return leaf(s, frame, env, name);
         const callee = s.process;
-        const calleeEnv = new Map(env);
+        const calleeEnv = new Map<GateDecl, number>();
         callee.gates.forEach((g, i) => calleeEnv.set(g, env.get(s.gates[i]!)!));
         const args = s.args.map((a) => (a.kind === "in" ? a.expr : undefined));
         if (args.some((a) => a === undefined)) return leaf(s, frame, env, name);
@@ -112,7 +112,7 @@ export function extractTasks(root: ProcessDecl, rootArgs: readonly Expr[]): Task
     // A call of a sequential process becomes a task running that process.
     if (body.kind === "pcall" && body.args.every((a) => a.kind === "in")) {
       const callee = body.process;
-      const calleeEnv = new Map(env);
+      const calleeEnv = new Map<GateDecl, number>();
       callee.gates.forEach((g, i) => calleeEnv.set(g, env.get(body.gates[i]!)!));
       const f: Frame = { process: callee, args: body.args.map((a) => (a as { expr: Expr }).expr), parent: frame };
       tasks.push({ id, frame: f, body: callee.body, gateEnv: calleeEnv, name: callee.name });
