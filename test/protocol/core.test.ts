@@ -160,3 +160,16 @@ test("step numbers wrap past 2^31 and are still told apart", () => {
   assert.equal(fired, 6);
   assert.ok(t0.step < 0 && m0.nextNeg < 0, "both counters wrapped");
 });
+
+test("flush sends the deferred refusals at once, as plain ABORTs", () => {
+  const t = new TaskSide(0, [0]);
+  t.offer([new Offer(0, 0, 0, new Uint8Array(0), [])], true);
+  t.moveAlone();
+  const late = new Proposal(0, 3, 0, [], [new Participant(0, 1, 0, true), new Participant(1, 1, 0, true)], 0);
+  assert.deepEqual(kinds(t.receive(late.encode())), []);
+  assert.deepEqual(kinds(t.flush()), [`M0:${MSG_ABORT}`]);
+  const next = t.offer([new Offer(0, 0, 0, new Uint8Array(0), [])], false);
+  const r = new Reader(next.sends[0]!.bytes);
+  r.byte();
+  assert.equal(Ready.decode(r).refusals.length, 0, "nothing left to piggyback");
+});
