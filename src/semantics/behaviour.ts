@@ -40,11 +40,12 @@ const COND = 3; // test a while / for condition
 const TRAP = 4; // a trap's body is running: its handlers are active
 const RET = 5; // a called process is running: return into the caller
 
-interface ExecItem { readonly op: 0; readonly s: Stmt }
-interface SeqItem { readonly op: 1; readonly s: S<"seq">; readonly i: number }
-interface LoopItem { readonly op: 2; readonly s: S<"loop"> | S<"while"> | S<"for"> }
-interface CondItem { readonly op: 3; readonly s: S<"while"> | S<"for"> }
-interface TrapItem { readonly op: 4; readonly s: S<"trap"> }
+// `code` is the item's part of a state key (items other than RET are shared singletons).
+interface ExecItem { readonly op: 0; readonly s: Stmt; readonly code: string }
+interface SeqItem { readonly op: 1; readonly s: S<"seq">; readonly i: number; readonly code: string }
+interface LoopItem { readonly op: 2; readonly s: S<"loop"> | S<"while"> | S<"for">; readonly code: string }
+interface CondItem { readonly op: 3; readonly s: S<"while"> | S<"for">; readonly code: string }
+interface TrapItem { readonly op: 4; readonly s: S<"trap">; readonly code: string }
 interface RetItem {
   readonly op: 5;
   readonly proc: ProcessDecl;
@@ -60,7 +61,7 @@ const execItems = new WeakMap<Stmt, ExecItem>();
 function exec(s: Stmt): ExecItem {
   let it = execItems.get(s);
   if (!it) {
-    it = { op: EXEC, s };
+    it = { op: EXEC, s, code: `e${idOf(s)}` };
     execItems.set(s, it);
   }
   return it;
@@ -69,7 +70,7 @@ const seqItems = new WeakMap<Stmt, SeqItem[]>();
 function seqItem(s: S<"seq">, i: number): SeqItem {
   let a = seqItems.get(s);
   if (!a) {
-    a = s.stmts.map((_x, j) => ({ op: SEQ, s, i: j }) as SeqItem);
+    a = s.stmts.map((_x, j) => ({ op: SEQ, s, i: j, code: `s${idOf(s)}.${j}` }) as SeqItem);
     seqItems.set(s, a);
   }
   return a[i]!;
@@ -78,7 +79,7 @@ const loopItems = new WeakMap<Stmt, LoopItem>();
 function loopItem(s: S<"loop"> | S<"while"> | S<"for">): LoopItem {
   let it = loopItems.get(s);
   if (!it) {
-    it = { op: LOOP, s };
+    it = { op: LOOP, s, code: `l${idOf(s)}` };
     loopItems.set(s, it);
   }
   return it;
@@ -87,7 +88,7 @@ const condItems = new WeakMap<Stmt, CondItem>();
 function condItem(s: S<"while"> | S<"for">): CondItem {
   let it = condItems.get(s);
   if (!it) {
-    it = { op: COND, s };
+    it = { op: COND, s, code: `c${idOf(s)}` };
     condItems.set(s, it);
   }
   return it;
@@ -96,7 +97,7 @@ const trapItems = new WeakMap<Stmt, TrapItem>();
 function trapItem(s: S<"trap">): TrapItem {
   let it = trapItems.get(s);
   if (!it) {
-    it = { op: TRAP, s };
+    it = { op: TRAP, s, code: `t${idOf(s)}` };
     trapItems.set(s, it);
   }
   return it;
@@ -875,10 +876,11 @@ function idOf(o: object): number {
 }
 
 const genvKeys = new WeakMap<readonly GateDecl[], string>();
-function genvKey(genv: readonly GateDecl[]): string {
+/** The process and its gates, as a key prefix (a gate environment belongs to one process). */
+function genvKey(proc: ProcessDecl, genv: readonly GateDecl[]): string {
   let s = genvKeys.get(genv);
   if (s === undefined) {
-    s = genv.map((g) => idOf(g)).join(",");
+    s = `${idOf(proc)}<${genv.map((g) => idOf(g)).join(",")}>`;
     genvKeys.set(genv, s);
   }
   return s;
@@ -938,36 +940,30 @@ function computeKey(t: Thread): string {
     const top = t.k[t.k.length - 1]!;
     live = top.op === EXEC ? (lv.before.get(top.s) ?? allVars(t.proc)) : allVars(t.proc);
   }
-  let s = `${idOf(t.proc)}<${genvKey(t.genv)}>${frameKey(t.frame, live)}|`;
+  // Built as an array and joined: a flat string hashes without first being copied.
+  const parts: (string | number)[] = [genvKey(t.proc, t.genv), frameKey(t.frame, live), "|"];
   for (const it of t.k) {
-    switch (it.op) {
-      case EXEC: s += `e${idOf(it.s)}`; break;
-      case SEQ: s += `s${idOf(it.s)}.${it.i}`; break;
-      case LOOP: s += `l${idOf(it.s)}`; break;
-      case COND: s += `c${idOf(it.s)}`; break;
-      case TRAP: s += `t${idOf(it.s)}`; break;
-      case RET: {
-        const after = livenessOf(it.proc).after.get(it.call) ?? allVars(it.proc);
-        const callerLive = minus(after, it.outs.map((o) => o[1]));
-        s += `r${idOf(it.proc)}<${genvKey(it.genv)}>${frameKey(it.frame, callerLive)}`;
-        break;
-      }
+    if (it.op !== RET) parts.push(it.code);
+    else {
+      const after = livenessOf(it.proc).after.get(it.call) ?? allVars(it.proc);
+      const callerLive = minus(after, it.outs.map((o) => o[1]));
+      parts.push("r", genvKey(it.proc, it.genv), frameKey(it.frame, callerLive));
     }
   }
   const sub = t.sub;
   if (sub) {
     switch (sub.kind) {
       case "par":
-        s += `{P${idOf(sub.stmt)}`;
-        for (const b of sub.branches) s += `,${partId(b)}`;
-        s += "}";
+        parts.push("{P", idOf(sub.stmt));
+        for (const b of sub.branches) parts.push(",", partId(b));
+        parts.push("}");
         break;
-      case "hide": s += `{H${idOf(sub.stmt)},${partId(sub.body)}}`; break;
-      case "took": s += `{T${idOf(sub.stmt)},${partId(sub.body)}}`; break;
-      case "disrupt": s += `{D${idOf(sub.stmt)},${partId(sub.body)},${partId(sub.by)}}`; break;
+      case "hide": parts.push("{H", idOf(sub.stmt), ",", partId(sub.body), "}"); break;
+      case "took": parts.push("{T", idOf(sub.stmt), ",", partId(sub.body), "}"); break;
+      case "disrupt": parts.push("{D", idOf(sub.stmt), ",", partId(sub.body), ",", partId(sub.by), "}"); break;
     }
   }
-  return s;
+  return parts.join("");
 }
 
 const allVarsCache = new WeakMap<ProcessDecl, VarSet>();
