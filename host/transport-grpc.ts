@@ -168,7 +168,10 @@ export class GrpcTransport implements Transport {
         const missing = [...this.links.values()].filter((l) => !l.up).map((l) => l.peer.name);
         reject(new StartupTimeout(this.self, missing, Date.now() - started));
       }, this.opts.startTimeoutMs);
-      if (!check()) this.upWaiters.push(() => void check());
+      const wait = (): void => {
+        if (!check()) this.upWaiters.push(wait);
+      };
+      wait();
     });
   }
 
