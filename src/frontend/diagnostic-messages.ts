@@ -153,6 +153,8 @@ export const Msg = {
   UnassignedVariable: e(6021, "variable '{0}' is read before it has a value"),
   ArrayLiteralSize: e(6022, "an array of type {0} has {1} elements, this literal has {2}"),
   NegativeExponent: e(6023, "negative exponent {0}"),
+  OutOfMemory: e(6024, "memory is nearly exhausted after {0} states and {1} transitions: the state space may be infinite; bound it with --max-states"),
+  MemoryExhausted: e(6025, "memory exhausted: the state space may be infinite; bound it with --max-states"),
 
   // ---- 7000-7999: Wasm backend ----------------------------------------------
   DynamicPar: e(7001, "'{0}' inside the sequential behaviour of task '{1}': a task cannot start parallel branches dynamically (not supported yet); move the composition to the top level"),

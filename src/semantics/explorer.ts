@@ -17,6 +17,8 @@ export interface ExploreOptions {
   /** Called every `progressEvery` expanded states. */
   readonly onProgress?: (p: { states: number; transitions: number; explored: number }) => void;
   readonly progressEvery?: number;
+  /** Polled every `progressEvery` expanded states: true stops the search (the result is then partial). */
+  readonly shouldStop?: () => boolean;
   /** Called once at the end, while the state table is still in memory (memory measurements). */
   readonly onFinish?: () => void;
 }
@@ -32,6 +34,8 @@ export interface ExploreResult {
   readonly terminated: readonly number[];
   /** True when --max-states stopped the search early. */
   readonly truncated: boolean;
+  /** True when `shouldStop` stopped the search. */
+  readonly stopped: boolean;
   /** A run-time error of the model met while expanding `state`. */
   readonly error: { readonly error: LntRuntimeError; readonly state: number } | undefined;
   /** The labels of a shortest path from the initial state to `state`. */
@@ -71,6 +75,7 @@ export function explore(init: Thread, opts: ExploreOptions = {}): ExploreResult 
   let head = 0;
   let ntrans = 0;
   let truncated = false;
+  let stopped = false;
   let error: ExploreResult["error"];
   const max = opts.maxStates ?? Infinity;
   const every = opts.progressEvery ?? 10000;
@@ -142,7 +147,13 @@ export function explore(init: Thread, opts: ExploreOptions = {}): ExploreResult 
       ntrans++;
       opts.onTransition?.(src, lid, dst, t.label);
     }
-    if (opts.onProgress && (src + 1) % every === 0) opts.onProgress({ states: ids.size, transitions: ntrans, explored: src + 1 });
+    if ((src + 1) % every === 0) {
+      opts.onProgress?.({ states: ids.size, transitions: ntrans, explored: src + 1 });
+      if (opts.shouldStop?.()) {
+        stopped = true;
+        break;
+      }
+    }
   }
   opts.onFinish?.();
   return {
@@ -152,6 +163,7 @@ export function explore(init: Thread, opts: ExploreOptions = {}): ExploreResult 
     deadlocks,
     terminated,
     truncated,
+    stopped,
     error,
     traceTo(state: number): string[] {
       const out: string[] = [];

@@ -7,6 +7,7 @@ import { openSync, writeSync, readSync, closeSync, unlinkSync } from "node:fs";
 import { Worker, isMainThread, workerData, parentPort } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
 import { PassThrough } from "node:stream";
+import { getHeapStatistics } from "node:v8";
 import { loadModel } from "../../frontend/index.js";
 import { checkRootCall } from "../../frontend/checker.js";
 import { DiagnosticBag } from "../../frontend/diagnostics.js";
@@ -164,9 +165,22 @@ async function exploreRun(args: ParsedArgs, io: CommandIO): Promise<number> {
           }
         : {}),
       progressEvery: 5000,
+      // Stop cleanly before the heap is exhausted (an infinite state space).
+      shouldStop: () => {
+        const h = getHeapStatistics();
+        return h.used_heap_size > h.heap_size_limit - Math.max(64e6, 0.2 * h.heap_size_limit);
+      },
     });
     if (tty) io.stderr.write("\r\x1b[K");
     flush();
+    if (res.stopped) {
+      if (tmpFd !== undefined) closeSync(tmpFd);
+      if (tmpPath) unlinkSync(tmpPath);
+      const d = new DiagnosticBag();
+      d.add(Msg.OutOfMemory, undefined, [res.states, res.transitions]);
+      printDiagnostics(d, io);
+      return 1;
+    }
     if (res.error) {
       // No partial .aut that could pass for the model's state space.
       if (tmpFd !== undefined) closeSync(tmpFd);
@@ -279,7 +293,16 @@ export async function runWithLargeStack(command: Command, args: ParsedArgs, io: 
     worker.on("message", (m: unknown) => {
       if (typeof m === "number") status = m;
     });
-    worker.on("error", reject);
+    worker.on("error", (err: Error & { code?: string }) => {
+      if (err.code === "ERR_WORKER_OUT_OF_MEMORY") {
+        const d = new DiagnosticBag();
+        d.add(Msg.MemoryExhausted, undefined);
+        printDiagnostics(d, io);
+        status = 1;
+        return;
+      }
+      reject(err);
+    });
     worker.on("exit", () => {
       stopInput();
       resolve(status ?? 3);
