@@ -87,6 +87,7 @@ export function formatRate(perSecond: number): string {
 
 export function formatBytes(b: number): string {
   if (!Number.isFinite(b)) return "-";
+  if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(1)} GiB`;
   if (b >= 1 << 20) return `${(b / (1 << 20)).toFixed(1)} MiB`;
   if (b >= 1 << 10) return `${(b / (1 << 10)).toFixed(1)} KiB`;
   return `${b} B`;

@@ -1,0 +1,51 @@
+// The tooling benchmarks reported beside the rendezvous figures: the front end's speed
+// (bench/check.ts) and the reference explorer's states per second (bench/explore.ts, a
+// script, so it runs as a child process and its printed summary is read back).
+
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { benchCheck } from "./check.js";
+import type { NotAvailable, RunContext, ToolingFigures, ToolingMeasurement } from "./harness/types.js";
+import { notAvailable } from "./harness/types.js";
+import { lastLine, runChild } from "./harness/proc.js";
+import { formatBytes } from "./harness/stats.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export const checkTooling: ToolingMeasurement = {
+  id: "tooling/check",
+  name: "lntc check, generated 20,000-line model (bench/check.ts)",
+  weight: 1.5,
+  async run(ctx: RunContext): Promise<ToolingFigures> {
+    const runs = ctx.quick ? 1 : 5;
+    const r = benchCheck(20_000, runs);
+    return {
+      summary: `${r.lines.toLocaleString("en")} lines (${formatBytes(r.bytes)}): first run ${r.coldMs.toFixed(0)} ms, warm median ${r.medianMs.toFixed(0)} ms of ${runs}, ${r.linesPerSecond.toLocaleString("en")} lines/s`,
+      values: { lines: r.lines, bytes: r.bytes, coldMs: r.coldMs, medianMs: r.medianMs, linesPerSecond: r.linesPerSecond },
+    };
+  },
+};
+
+export const exploreTooling: ToolingMeasurement = {
+  id: "tooling/explore",
+  name: "reference explorer, barrier model (bench/explore.ts)",
+  weight: 1.5,
+  async run(ctx: RunContext): Promise<ToolingFigures | NotAvailable> {
+    const script = join(here, "explore.js");
+    if (!existsSync(script)) return notAvailable("dist/bench/explore.js is not built");
+    // 2^n states: n = 16 takes about 4 s here, n = 12 under a second.
+    const n = ctx.quick || ctx.budgetMs < 4_000 ? 12 : 16;
+    const r = await runChild(process.execPath, ["--expose-gc", script, "--model", "barrier", "--n", String(n)], { timeoutMs: Math.max(60_000, ctx.budgetMs * 4) });
+    if (r.code !== 0) return notAvailable(`bench/explore.ts failed: ${lastLine(r.stderr) || (r.timedOut ? "timed out" : `exit ${r.code}`)}`);
+    const num = (re: RegExp): number => Number(re.exec(r.stdout)?.[1] ?? NaN);
+    const states = num(/states: (\d+)/);
+    const perSecond = num(/speed: (\d+) states\/s wall/);
+    const perCpu = num(/(\d+) states per CPU second/);
+    const bytesPerState = num(/(\d+) bytes per state/);
+    return {
+      summary: `barrier ${n}: ${states.toLocaleString("en")} states, ${perSecond.toLocaleString("en")} states/s wall (${perCpu.toLocaleString("en")} per CPU second), ${bytesPerState} bytes per state, peak RSS ${formatBytes(r.peakRssBytes ?? NaN)}`,
+      values: { n, states, statesPerSecond: perSecond, statesPerCpuSecond: perCpu, bytesPerState, peakRssBytes: r.peakRssBytes ?? NaN },
+    };
+  },
+};
