@@ -185,7 +185,8 @@ class In {
   }
   bytes(): Uint8Array {
     const s = this.sub();
-    return this.buf.slice(s.pos, s.end);
+    // A view, not a copy: payloads go straight into the runtime, which copies them anyway.
+    return new Uint8Array(this.buf.buffer, this.buf.byteOffset + s.pos, s.end - s.pos);
   }
   string(): string {
     const s = this.sub();
