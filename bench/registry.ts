@@ -7,7 +7,7 @@ import { measureHandoff, measurePromise } from "./baselines/js-rendezvous.js";
 import { measureTcpPingpong } from "./baselines/tcp-pingpong.js";
 import { erlangPingpong, goBarrier, goPingpong } from "./baselines/native.js";
 import type { NativeOptions } from "./baselines/native.js";
-import { SCENARIOS, dlcCount, grpcPingpong, ourRuntime } from "./scenarios.js";
+import { SCENARIOS, dlcCount, grpcPingpong, ourPreparation, ourRuntime } from "./scenarios.js";
 
 export const BASELINE = {
   tcp: "transport/tcp",
@@ -43,7 +43,7 @@ export function measurements(native: NativeOptions): Measurement[] {
       embeddedBase.push(BASELINE.goPingpong);
     }
     out.push(
-      { id: `${s.id}/embedded`, name: `lntc run (embedded, ${s.tasks} tasks)`, scenario: s.id, mode: "embedded", weight: 2, compareWith: embeddedBase, run: ourRuntime("embedded", s) },
+      { id: `${s.id}/embedded`, name: `lntc run (embedded, ${s.tasks} tasks)`, scenario: s.id, mode: "embedded", weight: 2, compareWith: embeddedBase, prepare: ourPreparation("embedded", s)!, run: ourRuntime("embedded", s) },
       { id: `${s.id}/distributed`, name: `lntc run --nodes ${s.tasks}`, scenario: s.id, mode: "distributed", weight: 2, compareWith: [BASELINE.grpc, BASELINE.tcp], run: ourRuntime("distributed", s) },
     );
   }

@@ -1,7 +1,8 @@
 // The five rendezvous scenarios of `npm run bench` (with their sizes), and where our
-// runtime plugs in: bench/embedded.ts and bench/distributed.ts export
-// `measureScenario(spec, ctx)`; until a file exists (or exports that function) its rows
-// say "not available" and why. The gRPC floor plugs in the same way from bench/grpc-rtt.ts.
+// runtime plugs in: embedded runs are measured by bench/ours/embedded.ts; distributed
+// runs by `measureScenario(spec, ctx)` exported from bench/distributed.ts, and until that
+// file exists (or exports it) their rows say "not available" and why. The gRPC floor
+// plugs in the same way from bench/grpc-rtt.ts.
 
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -20,6 +21,11 @@ export interface ScenarioSpec {
   readonly gates: readonly string[];
   /** Parties in each counted rendezvous. */
   readonly parties: number;
+  /**
+   * Rendezvous among the model's actions in a long run: the actions of one task alone
+   * (EAT, SEEN) are not rendezvous, and each comes once per cycle of its task.
+   */
+  readonly rendezvousPerAction: number;
 }
 
 /** What bench/embedded.ts and bench/distributed.ts export for the harness. */
@@ -33,14 +39,14 @@ export function benchSourceDir(): string {
 const model = (file: string): string => join(benchSourceDir(), "models", file);
 
 export const SCENARIOS: readonly ScenarioSpec[] = [
-  { id: "pingpong", title: "two-party exchange of a nat", model: model("pingpong_forever.lnt"), tasks: 2, gates: ["PING", "PONG"], parties: 2 },
-  { id: "barrier-2", title: "barrier, 2 tasks", model: model("barrier_2.lnt"), tasks: 2, gates: ["STEP"], parties: 2 },
-  { id: "barrier-4", title: "barrier, 4 tasks", model: model("barrier_4.lnt"), tasks: 4, gates: ["STEP"], parties: 4 },
-  { id: "barrier-8", title: "barrier, 8 tasks", model: model("barrier_8.lnt"), tasks: 8, gates: ["STEP"], parties: 8 },
-  { id: "philosophers-5", title: "dining philosophers, 5", model: model("philosophers_5.lnt"), tasks: 10, gates: ["TAKE", "DROP"], parties: 2 },
-  { id: "philosophers-16", title: "dining philosophers, 16", model: model("philosophers_16.lnt"), tasks: 32, gates: ["TAKE", "DROP"], parties: 2 },
-  { id: "paint", title: "value negotiation, guards, no emitter", model: model("negotiation.lnt"), tasks: 4, gates: ["PICK"], parties: 4 },
-  { id: "select-8", title: "select over 8 shared gates", model: model("select_8.lnt"), tasks: 9, gates: ["G0", "G1", "G2", "G3", "G4", "G5", "G6", "G7"], parties: 2 },
+  { id: "pingpong", title: "two-party exchange of a nat", model: model("pingpong_forever.lnt"), tasks: 2, gates: ["PING", "PONG"], parties: 2, rendezvousPerAction: 1 },
+  { id: "barrier-2", title: "barrier, 2 tasks", model: model("barrier_2.lnt"), tasks: 2, gates: ["STEP"], parties: 2, rendezvousPerAction: 1 },
+  { id: "barrier-4", title: "barrier, 4 tasks", model: model("barrier_4.lnt"), tasks: 4, gates: ["STEP"], parties: 4, rendezvousPerAction: 1 },
+  { id: "barrier-8", title: "barrier, 8 tasks", model: model("barrier_8.lnt"), tasks: 8, gates: ["STEP"], parties: 8, rendezvousPerAction: 1 },
+  { id: "philosophers-5", title: "dining philosophers, 5", model: model("philosophers_5.lnt"), tasks: 10, gates: ["TAKE", "DROP"], parties: 2, rendezvousPerAction: 4 / 5 },
+  { id: "philosophers-16", title: "dining philosophers, 16", model: model("philosophers_16.lnt"), tasks: 32, gates: ["TAKE", "DROP"], parties: 2, rendezvousPerAction: 4 / 5 },
+  { id: "paint", title: "value negotiation, guards, no emitter", model: model("negotiation.lnt"), tasks: 4, gates: ["PICK"], parties: 4, rendezvousPerAction: 1 / 2 },
+  { id: "select-8", title: "select over 8 shared gates", model: model("select_8.lnt"), tasks: 9, gates: ["G0", "G1", "G2", "G3", "G4", "G5", "G6", "G7"], parties: 2, rendezvousPerAction: 1 },
 ];
 
 export const SCENARIO_TITLES: Readonly<Record<ScenarioId, string>> = {
@@ -91,13 +97,26 @@ export async function loadPlug<T>(name: string, fns: readonly string[]): Promise
   }
 }
 
-/** A scenario's measurement by our runtime, from the plug file, or "not available". */
+/**
+ * A scenario's measurement by our runtime: embedded runs by bench/ours/embedded.ts;
+ * distributed runs from the plug file bench/distributed.ts, or "not available".
+ */
 export function ourRuntime(plug: "embedded" | "distributed", spec: ScenarioSpec): (ctx: RunContext) => Promise<Figures | NotAvailable> {
   return async (ctx) => {
+    if (plug === "embedded") {
+      const { measureEmbedded } = await import("./ours/embedded.js");
+      return measureEmbedded(spec, ctx);
+    }
     const loaded = await loadPlug<ScenarioMeasure>(plug, ["measureScenario"]);
     if ("reason" in loaded) return notAvailable(loaded.reason);
     return loaded.ok(spec, ctx);
   };
+}
+
+/** Work before a measurement of our runtime: compiling the model for embedded runs. */
+export function ourPreparation(plug: "embedded" | "distributed", spec: ScenarioSpec): ((ctx: RunContext) => Promise<NotAvailable | undefined>) | undefined {
+  if (plug !== "embedded") return undefined;
+  return async (ctx) => (await import("./ours/embedded.js")).prepareEmbedded(spec, ctx);
 }
 
 /** Accepts a result with the harness's field names, or says what it got. */

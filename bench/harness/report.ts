@@ -72,10 +72,12 @@ function rssCell(f: Figures): string {
   return v.length === 1 ? formatBytes(max) : `${v.length} x <= ${formatBytes(max)}`;
 }
 
-function ratioCell(row: ResultRow, ratios: readonly Ratio[], names: ReadonlyMap<string, string>): string {
+/** With `terse`, baselines go by the last part of their id ("grpc", "go"), for the terminal. */
+function ratioCell(row: ResultRow, ratios: readonly Ratio[], names: ReadonlyMap<string, string>, terse: boolean): string {
   const mine = ratios.filter((r) => r.measurement === row.id);
   if (mine.length === 0) return row.compareWith.length ? "(no baseline figures)" : "";
-  return mine.map((r) => `${names.get(r.baseline) ?? r.baseline}: p50 ${formatRatio(r.p50)}, rate ${formatRatio(r.throughput)}`).join("; ");
+  const short = (id: string): string => (terse ? id.split("/").pop()! : names.get(id) ?? id);
+  return mine.map((r) => `${short(r.baseline)}: p50 ${formatRatio(r.p50)}, rate ${formatRatio(r.throughput)}`).join("; ");
 }
 
 interface Cells {
@@ -99,7 +101,7 @@ function sortedRows(rows: readonly ResultRow[]): ResultRow[] {
   return [...rows].sort((a, b) => order.get(a.scenario)! - order.get(b.scenario)! || MODE_ORDER[a.mode] - MODE_ORDER[b.mode]);
 }
 
-function cells(report: BenchReport): Cells[] {
+function cells(report: BenchReport, terse = false): Cells[] {
   const names = new Map(report.rows.map((r) => [r.id, r.name]));
   return sortedRows(report.rows).map((r) => {
     const f = r.figures;
@@ -117,7 +119,7 @@ function cells(report: BenchReport): Cells[] {
       msgs: f?.messagesPerRendezvous !== undefined ? f.messagesPerRendezvous.toFixed(2) : "",
       rss: f ? rssCell(f) : "",
       extra: f ? extra.join("; ") : `not available: ${r.notAvailable ?? "?"}`,
-      ratios: f ? ratioCell(r, report.ratios, names) : "",
+      ratios: f ? ratioCell(r, report.ratios, names, terse) : "",
     };
   });
 }
@@ -127,9 +129,9 @@ const COLUMNS: readonly (keyof Cells)[] = ["scenario", "mode", "name", "rate", "
 
 /** The terminal table: fixed-width columns, the scenario written once per group. */
 export function terminalTable(report: BenchReport): string {
-  const body = cells(report);
+  const body = cells(report, true);
   const shown = body.map((c, i) => (i > 0 && body[i - 1]!.scenario === c.scenario ? { ...c, scenario: "" } : c));
-  const widths = COLUMNS.map((k) => Math.min(k === "extra" || k === "ratios" ? 60 : 40, Math.max(HEADERS[k].length, ...shown.map((c) => c[k].length))));
+  const widths = COLUMNS.map((k) => Math.min(k === "ratios" ? 110 : k === "extra" ? 60 : 40, Math.max(HEADERS[k].length, ...shown.map((c) => c[k].length))));
   const line = (c: Cells): string => COLUMNS.map((k, i) => {
     const v = c[k].length > widths[i]! ? c[k].slice(0, widths[i]! - 1) + "…" : c[k];
     return k === "rate" || k === "p50" || k === "p99" || k === "msgs" ? v.padStart(widths[i]!) : v.padEnd(widths[i]!);

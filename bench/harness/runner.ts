@@ -64,15 +64,24 @@ export async function runBench(plan: BenchPlan): Promise<BenchReport> {
     weightLeft -= item.w;
     const remaining = plan.deadlineMs - elapsed();
     const label = item.kind === "m" ? `${item.m.scenario} / ${item.m.mode} / ${item.m.name}` : `tooling / ${item.m.name}`;
-    const started = performance.now();
     let outcome: Outcome<Figures | ToolingFigures>;
-    if (remaining <= 0) {
-      outcome = { notAvailable: "skipped: the run's time budget was spent" };
+    let prepared: NotAvailable | undefined;
+    if (remaining > 0 && item.kind === "m" && item.m.prepare) {
+      const prepare = item.m.prepare.bind(item.m);
+      const ctx: RunContext = { quick: plan.quick, budgetMs: remaining, log: plan.log };
+      const p = await bounded<undefined>(async () => (await prepare(ctx)) ?? undefined, remaining);
+      if ("notAvailable" in p) prepared = { notAvailable: p.notAvailable };
+    }
+    const started = performance.now();
+    if (prepared) {
+      outcome = prepared;
+    } else if (plan.deadlineMs - elapsed() <= 0) {
+      outcome = { notAvailable: remaining <= 0 ? "skipped: the run's time budget was spent" : "skipped: preparing it spent the run's time budget" };
     } else {
-      const budgetMs = Math.min(share, remaining);
+      const budgetMs = Math.min(share, plan.deadlineMs - elapsed());
       plan.log(`${label} (${(budgetMs / 1000).toFixed(1)} s)`);
       const ctx: RunContext = { quick: plan.quick, budgetMs, log: plan.log };
-      const limit = Math.min(budgetMs * factor + slack, remaining + slack);
+      const limit = Math.min(budgetMs * factor + slack, plan.deadlineMs - elapsed() + slack);
       outcome = item.kind === "m" ? await bounded<Figures>(() => item.m.run(ctx), limit) : await bounded<ToolingFigures>(() => item.m.run(ctx), limit);
     }
     const took = performance.now() - started;

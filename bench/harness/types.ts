@@ -64,6 +64,11 @@ export interface Measurement {
   readonly compareWith?: readonly string[];
   /** Share of the run's time budget, relative to the others (default 1). */
   readonly weight?: number;
+  /**
+   * Work before measuring that is not part of the figures (compiling a model, building a
+   * program): bounded by the run's deadline, not by the measurement's time budget.
+   */
+  prepare?(ctx: RunContext): Promise<NotAvailable | undefined>;
   run(ctx: RunContext): Promise<Figures | NotAvailable>;
 }
 
