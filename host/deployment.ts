@@ -82,6 +82,7 @@ export function readDeployment(file: SourceFile, diags: DiagnosticBag): Deployme
   }
   const top = members(root, "the deployment", ["nodes", "tasks", "gates", "hooks", "options", "$schema"], diags);
   const nodes: DeployNode[] = [];
+  const declared = new Set<string>();
   const nodesV = top.get("nodes");
   if (!nodesV) diags.add(HostMsg.DeployMissing, root.span ?? fileSpan, ["the deployment", "nodes", "the list of nodes, each with a name and an address"]);
   else if (nodesV.value.kind !== "array") diags.add(HostMsg.DeployType, nodesV.value.span, ["'nodes'", "an array", jsonKind(nodesV.value)]);
@@ -98,6 +99,8 @@ export function readDeployment(file: SourceFile, diags: DiagnosticBag): Deployme
       const m = members(item, what, ["name", "address"], diags);
       const name = stringMember(item, m, what, "name", "the node's name", diags);
       const address = stringMember(item, m, what, "address", "where the node listens, host:port", diags);
+      // A node declared with an error is still a node: no cascade of 'unknown node' below.
+      if (name !== undefined) declared.add(name.value);
       if (name === undefined || address === undefined) return;
       if (!NODE_NAME.test(name.value)) {
         diags.add(HostMsg.DeployBadName, name.span, [name.value]);
@@ -150,6 +153,7 @@ export function readDeployment(file: SourceFile, diags: DiagnosticBag): Deployme
         continue;
       }
       if (nodes.length > 0 && !nodeNames.has(mem.value.value)) {
+        if (declared.has(mem.value.value)) continue;
         diags.add(HostMsg.DeployUnknownNode, mem.value.span, [mem.value.value, [...nodeNames].join(", ")]);
         continue;
       }

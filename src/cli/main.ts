@@ -10,8 +10,10 @@ import { simulateCommand } from "./commands/simulate.js";
 import { traceCheckCommand } from "./commands/trace-check.js";
 import { compileCommand } from "./commands/compile.js";
 import { runCommand } from "./commands/run.js";
+import { planCommand } from "./commands/plan.js";
+import { traceMergeCommand } from "./commands/trace-merge.js";
 
-const commands: readonly Command[] = [checkCommand, exploreCommand, simulateCommand, traceCheckCommand, compileCommand, runCommand];
+const commands: readonly Command[] = [checkCommand, exploreCommand, simulateCommand, traceCheckCommand, compileCommand, runCommand, planCommand, traceMergeCommand];
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
