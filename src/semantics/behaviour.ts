@@ -121,6 +121,8 @@ export interface Thread {
    * ends. Null when none (then the part's frame may be dropped by a tail call).
    */
   readonly keep: VarSet | null;
+  /** A part of a sub-construct (not the root): an exception it does not catch aborts the construct and goes on in the waiting thread. */
+  readonly part: boolean;
   /** Caches, filled on demand: a thread is immutable, so its key and moves never change. */
   key: string | undefined;
   /** The key generation `key` belongs to (see resetKeys). */
@@ -128,12 +130,12 @@ export interface Thread {
   mv: Move[] | undefined;
 }
 
-function mk(proc: ProcessDecl, frame: Frame, genv: readonly GateDecl[], k: readonly Item[], sub: Sub | undefined, keep: VarSet | null): Thread {
-  return { proc, frame, genv, k, sub, keep, key: undefined, keyGen: 0, mv: undefined };
+function mk(proc: ProcessDecl, frame: Frame, genv: readonly GateDecl[], k: readonly Item[], sub: Sub | undefined, keep: VarSet | null, part: boolean): Thread {
+  return { proc, frame, genv, k, sub, keep, part, key: undefined, keyGen: 0, mv: undefined };
 }
 
 function derive(t: Thread, c: { frame?: Frame; k?: readonly Item[]; sub?: Sub | undefined }): Thread {
-  return mk(t.proc, c.frame ?? t.frame, t.genv, c.k ?? t.k, "sub" in c ? c.sub : t.sub, t.keep);
+  return mk(t.proc, c.frame ?? t.frame, t.genv, c.k ?? t.k, "sub" in c ? c.sub : t.sub, t.keep, t.part);
 }
 
 export type Sub =
@@ -204,7 +206,7 @@ export function initialThread(root: ProcessDecl, args: readonly Value[]): Thread
     frame[p.variable.index] = args[i];
   });
   try {
-    return normalise(mk(root, frame, allGates(root), [exec(root.body)], undefined, null));
+    return normalise(mk(root, frame, allGates(root), [exec(root.body)], undefined, null, false));
   } catch (err) {
     if (err instanceof Raise) throw new LntRuntimeError(Msg.ExceptionNotCaught, err.span, [err.gate.name]);
     throw err;
@@ -251,6 +253,8 @@ export function normalise(t: Thread, raised?: Raise): Thread {
         genv = it.genv;
       }
     }
+    // Out of a part of a construct: the waiting thread takes it over.
+    if (t.part) throw r;
     throw new LntRuntimeError(Msg.ExceptionNotCaught, r.span, [r.gate.name]);
   };
 
@@ -439,7 +443,7 @@ export function normalise(t: Thread, raised?: Raise): Thread {
           own();
           k.pop();
           const branches = s.branches.map((b) =>
-            normalise(mk(proc, frame, genv, [exec(b.body)], undefined, keepOf(proc, s, b.body))),
+            normalise(mk(proc, frame, genv, [exec(b.body)], undefined, keepOf(proc, s, b.body), true)),
           );
           owned = false;
           sub = { kind: "par", stmt: s, branches };
@@ -448,7 +452,7 @@ export function normalise(t: Thread, raised?: Raise): Thread {
         case "hide": {
           own();
           k.pop();
-          const body = normalise(mk(proc, frame, genv, [exec(s.body)], undefined, keepOf(proc, s, s.body)));
+          const body = normalise(mk(proc, frame, genv, [exec(s.body)], undefined, keepOf(proc, s, s.body), true));
           owned = false;
           sub = { kind: "hide", stmt: s, body };
           continue;
@@ -456,8 +460,8 @@ export function normalise(t: Thread, raised?: Raise): Thread {
         case "disrupt": {
           own();
           k.pop();
-          const body = normalise(mk(proc, frame, genv, [exec(s.body)], undefined, keepOf(proc, s, s.body)));
-          const by = normalise(mk(proc, frame, genv, [exec(s.by)], undefined, keepOf(proc, s, s.by)));
+          const body = normalise(mk(proc, frame, genv, [exec(s.body)], undefined, keepOf(proc, s, s.body), true));
+          const by = normalise(mk(proc, frame, genv, [exec(s.by)], undefined, keepOf(proc, s, s.by), true));
           owned = false;
           sub = { kind: "disrupt", stmt: s, body, by };
           continue;
@@ -476,7 +480,7 @@ export function normalise(t: Thread, raised?: Raise): Thread {
     }
   }
   if (!owned && sub === t.sub && proc === t.proc && genv === t.genv && k === t.k) return t;
-  return mk(proc, frame, genv, k, sub, t.keep);
+  return mk(proc, frame, genv, k, sub, t.keep, t.part);
 }
 
 /** The finished parts of a sub-construct that ends silently now, or undefined. */
@@ -525,6 +529,8 @@ export function moves(t: Thread, depth = 0): Move[] {
     // Offers, `any ... where` and guards are evaluated before the action: an
     // exception they raise is raised by the statement, which is replaced.
     if (err instanceof Raise && t.k.length > 0 && !t.sub) return moves(normalise(withTop(t, undefined), err), depth + 1);
+    // Raised by a part of the sub-construct while its moves were computed: the construct is abandoned.
+    if (err instanceof Raise && t.sub) return moves(normalise(derive(t, { sub: undefined }), err), depth + 1);
     throw err;
   }
 }
@@ -602,15 +608,26 @@ function movesOf(t: Thread, depth: number): Move[] {
   }
 }
 
-function wrapMove(m: Move, rebuild: (part: Thread) => Thread): Move {
+function wrapMove(owner: Thread, m: Move, rebuild: (part: Thread) => Thread): Move {
   return {
     gate: m.gate,
     slots: m.slots,
     commit(values) {
-      const r = m.commit(values);
+      let r: Thread | null;
+      try {
+        r = m.commit(values);
+      } catch (err) {
+        if (err instanceof Raise) return abandon(owner, err);
+        throw err;
+      }
       return r ? normalise(rebuild(r)) : null;
     },
   };
+}
+
+/** An exception left a part of the owner's sub-construct: the construct ends and the owner unwinds. */
+function abandon(owner: Thread, r: Raise): Thread {
+  return normalise(derive(owner, { sub: undefined }), r);
 }
 
 /** Merges the slots of synchronising moves; undefined when they cannot agree. */
@@ -664,7 +681,7 @@ function subMoves(t: Thread, sub: Sub, depth: number): Move[] {
           if (m.gate === "exit") exits[i]!.push(m);
           else if (m.gate === null || !iface[i]!.has(m.gate)) {
             const idx = i;
-            out.push(wrapMove(m, (b) => derive(t, { sub: { ...sub, branches: replaceAt(sub.branches, idx, b) } })));
+            out.push(wrapMove(t, m, (b) => derive(t, { sub: { ...sub, branches: replaceAt(sub.branches, idx, b) } })));
           } else {
             let per = byGate.get(m.gate);
             if (!per) {
@@ -687,10 +704,15 @@ function subMoves(t: Thread, sub: Sub, depth: number): Move[] {
               slots,
               commit(values) {
                 const branches = sub.branches.slice();
-                for (let c = 0; c < group.length; c++) {
-                  const r = chosen[c]!.commit(values);
-                  if (!r) return null;
-                  branches[group[c]!] = r;
+                try {
+                  for (let c = 0; c < group.length; c++) {
+                    const r = chosen[c]!.commit(values);
+                    if (!r) return null;
+                    branches[group[c]!] = r;
+                  }
+                } catch (err) {
+                  if (err instanceof Raise) return abandon(t, err);
+                  throw err;
                 }
                 return normalise(derive(t, { sub: { ...sub, branches } }));
               },
@@ -712,29 +734,40 @@ function subMoves(t: Thread, sub: Sub, depth: number): Move[] {
       for (const m of moves(sub.body, depth + 1)) {
         if (m.gate === "exit") out.push(...moves(joined(t, [m.commit([])!]), depth + 1));
         else if (m.gate !== null && hidden.has(m.gate)) {
-          for (const r of resolve(m)) {
-            const next = normalise(derive(t, { sub: { ...sub, body: r.next } }));
-            out.push({ gate: null, slots: [], commit: () => next });
-          }
-        } else out.push(wrapMove(m, (b) => derive(t, { sub: { ...sub, body: b } })));
+          const whole: Move = {
+            gate: m.gate,
+            slots: m.slots,
+            commit(values) {
+              let r: Thread | null;
+              try {
+                r = m.commit(values);
+              } catch (err) {
+                if (err instanceof Raise) return abandon(t, err);
+                throw err;
+              }
+              return r ? normalise(derive(t, { sub: { ...sub, body: r } })) : null;
+            },
+          };
+          for (const r of resolve(whole)) out.push({ gate: null, slots: [], commit: () => r.next });
+        } else out.push(wrapMove(t, m, (b) => derive(t, { sub: { ...sub, body: b } })));
       }
       return out;
     }
     case "took": {
       for (const m of moves(sub.body, depth + 1)) {
         if (m.gate === "exit") out.push(...moves(joined(t, [m.commit([])!]), depth + 1));
-        else out.push(wrapMove(m, (b) => derive(t, { sub: { ...sub, body: b } })));
+        else out.push(wrapMove(t, m, (b) => derive(t, { sub: { ...sub, body: b } })));
       }
       return out;
     }
     case "disrupt": {
       for (const m of moves(sub.body, depth + 1)) {
         if (m.gate === "exit") out.push(...moves(joined(t, [m.commit([])!]), depth + 1));
-        else out.push(wrapMove(m, (b) => derive(t, { sub: { ...sub, body: b } })));
+        else out.push(wrapMove(t, m, (b) => derive(t, { sub: { ...sub, body: b } })));
       }
       for (const m of moves(sub.by, depth + 1)) {
         if (m.gate === "exit") out.push(...moves(joined(t, [m.commit([])!]), depth + 1));
-        else out.push(wrapMove(m, (b) => derive(t, { sub: { kind: "took", stmt: sub.stmt, body: b } })));
+        else out.push(wrapMove(t, m, (b) => derive(t, { sub: { kind: "took", stmt: sub.stmt, body: b } })));
       }
       return out;
     }

@@ -332,3 +332,20 @@ end module`);
   assert.equal(l.transitions, 13);
   assert.deepEqual(l.edges.filter((e) => e.label.startsWith("G")), [{ src: 7, label: "G !8", dst: 0 }]);
 });
+
+test("an exception raised in a par branch abandons the par and reaches the enclosing trap", () => {
+  // s0 -K-> s0 (the other branch loops), s0 -G-> s1 (E raised: the par is
+  // abandoned, the handler runs), s1 -H-> s2 -X-> s3 (terminated): 4 states, 4 transitions.
+  const l = ltsOf(`module m is
+process MAIN [G, H, K, X: none] is
+  trap E: exit -> H in
+    par G; raise E || loop K end loop end par
+  end trap;
+  X
+end process
+end module`);
+  assert.equal(l.states, 4);
+  assert.equal(l.transitions, 4);
+  assert.ok(accepts(l.init, ["K", "G", "H", "X"]));
+  assert.ok(!accepts(l.init, ["G", "K"]));
+});
