@@ -13,6 +13,7 @@ interface Exports {
   taskOfferCount(t: number): number;
   taskOfferSite(t: number, i: number): number;
   lastGate(): number;
+  __collect(): void;
   lastPartCount(): number;
   lastPartTask(i: number): number;
 }
@@ -45,6 +46,9 @@ export type RunResult =
   | { readonly end: "steps" | "terminated"; readonly steps: number }
   | { readonly end: "deadlock"; readonly steps: number; readonly waits: readonly TaskWait[] }
   | { readonly end: "stopped"; readonly steps: number; readonly stop: Stop };
+
+/** Actions between two garbage collections. */
+const BATCH = 16384;
 
 export class EmbeddedModel {
   private readonly module: object;
@@ -126,9 +130,14 @@ export class EmbeddedRun {
   /** Runs up to `max` more actions; `print` false skips building labels (benchmarks). */
   run(max: number, print = true): RunResult {
     if (this.startStop) return { end: "stopped", steps: 0, stop: this.startStop };
-    let code: number;
+    let code = 0;
     try {
-      code = this.x.run(max, print ? 1 : 0);
+      // The minimal runtime collects garbage only when told, between batches, when no
+      // Wasm frame holds a reference (no write barriers, no incremental marking).
+      for (let left = max; left > 0 && code === 0; left -= BATCH) {
+        code = this.x.run(Math.min(left, BATCH), print ? 1 : 0);
+        this.x.__collect();
+      }
     } catch (err) {
       if (err instanceof StopSignal) return { end: "stopped", steps: this.x.steps(), stop: err.stop };
       if (err instanceof Error && /call stack|recursion/i.test(err.message)) return { end: "stopped", steps: this.x.steps(), stop: { kind: "abort", message: err.message } };

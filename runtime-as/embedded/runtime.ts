@@ -94,6 +94,13 @@ export class Reader {
 }
 
 export const W = new Writer();
+const RD = new Reader(new Uint8Array(0));
+/** The shared reader, positioned at the start of `b` (decoding never nests across values). */
+export function rd(b: Uint8Array): Reader {
+  RD.b = b;
+  RD.p = 0;
+  return RD;
+}
 
 export function bytesEq(a: Uint8Array, b: Uint8Array): bool {
   if (a.length != b.length) return false;
@@ -264,6 +271,8 @@ export class Scheduler {
   private bestParts: Array<Offer> = new Array<Offer>();
   private bestVals: Array<Uint8Array> = new Array<Uint8Array>();
   private empty: Uint8Array = new Uint8Array(0);
+  private spareParts: Array<Offer> = new Array<Offer>();
+  private spareVals: Array<Uint8Array> = new Array<Uint8Array>();
 
   constructor(model: Model, taskCount: i32) {
     this.model = model;
@@ -313,9 +322,14 @@ export class Scheduler {
   private candidate(gate: i32): void {
     this.count++;
     if (keep(this.count)) {
+      // copied into arrays owned by the scheduler: no allocation per candidate
       this.bestGate = gate;
-      this.bestParts = this.parts.slice(0);
-      this.bestVals = this.vals.slice(0);
+      const n = this.parts.length;
+      this.bestParts.length = n;
+      for (let i = 0; i < n; i++) this.bestParts[i] = this.parts[i];
+      const m = this.vals.length;
+      this.bestVals.length = m;
+      for (let i = 0; i < m; i++) this.bestVals[i] = this.vals[i];
     }
   }
 
@@ -417,8 +431,13 @@ export class Scheduler {
         return 1;
       }
       const gate = this.bestGate;
+      // firing may start a new search (never today, but keep the chosen action stable)
       const parts = this.bestParts;
       const vals = this.bestVals;
+      this.bestParts = this.spareParts;
+      this.bestVals = this.spareVals;
+      this.spareParts = parts;
+      this.spareVals = vals;
       if (this.printing) {
         if (gate < 0 || !this.gateVisible[gate]) hostAction("i");
         else {
@@ -430,7 +449,8 @@ export class Scheduler {
       }
       this.steps++;
       this.lastGate = gate;
-      this.lastParts = parts;
+      this.lastParts.length = parts.length;
+      for (let j = 0; j < parts.length; j++) this.lastParts[j] = parts[j];
       for (let j = 0; j < parts.length; j++) this.model.fire(parts[j], vals);
     }
     return 0;

@@ -46,7 +46,7 @@ export async function compileAs(input: AscInput): Promise<Uint8Array> {
     ["runtime.ts", input.runtime],
   ]);
   let wasm: Uint8Array | undefined;
-  const args = ["model.ts", "--outFile", "model.wasm", "--runtime", "incremental", "--exportRuntime", "--noColors"];
+  const args = ["model.ts", "--outFile", "model.wasm", "--runtime", "minimal", "--exportRuntime", "--noColors"];
   if (input.optimize) args.push("-O3");
   else args.push("--debug");
   let errText = "";

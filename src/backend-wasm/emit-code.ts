@@ -278,7 +278,7 @@ export class CodeEmitter {
         return;
       }
       const v = `r${site.id}_${p}`;
-      lines.push(`const ${v} = dec${baseOf(of.pattern.type).index}(new Reader(vals[${p}]));`);
+      lines.push(`const ${v} = dec${baseOf(of.pattern.type).index}(rd(vals[${p}]));`);
       vals.push(v);
     });
     return { lines, vals };

@@ -131,7 +131,7 @@ export function emitData(model: Model): string {
   for (const t of model.types) if (cardinality(t) >= 0) out.push(`    case ${t.index}: { enc${baseOf(t).index}(W, nth${baseOf(t).index}(i)); return W.take(); }`);
   out.push("  }", "  return new Uint8Array(0);", "}");
   out.push("function printOf(t: i32, v: Uint8Array): string {", "  switch (t) {");
-  for (const t of model.types) out.push(`    case ${t.index}: return prn${baseOf(t).index}(dec${baseOf(t).index}(new Reader(v)));`);
+  for (const t of model.types) out.push(`    case ${t.index}: return prn${baseOf(t).index}(dec${baseOf(t).index}(rd(v)));`);
   out.push("  }", '  return "?";', "}");
   return out.join("\n");
 }
