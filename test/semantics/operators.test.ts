@@ -349,3 +349,16 @@ end module`);
   assert.ok(accepts(l.init, ["K", "G", "H", "X"]));
   assert.ok(!accepts(l.init, ["G", "K"]));
 });
+
+test("int arithmetic within !int_bits: div truncates, mod takes the divisor's sign, rem the dividend's", () => {
+  const model = modelFromText(`module m is
+!int_bits 4
+channel I is (int) end channel
+process MAIN [G: I] is
+  var i: int in i := -8; G (!i); G (!i div 3); G (!i mod 3); G (!i rem 3); G (!abs (i + 1)); i := i - 1; G (!i) end var
+end process
+end module`);
+  const res = explore(initialThread(model.root!, []));
+  assert.equal(res.error?.error.msg.code, 6002);
+  assert.deepEqual(res.traceTo(res.error!.state), ["G !-8", "G !-2", "G !1", "G !-2"]);
+});
