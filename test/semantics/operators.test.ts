@@ -362,3 +362,22 @@ end module`);
   assert.equal(res.error?.error.msg.code, 6002);
   assert.deepEqual(res.traceTo(res.error!.state), ["G !-8", "G !-2", "G !1", "G !-2"]);
 });
+
+test("termination is a choice: a par ends when every branch can end, resolving their alts", () => {
+  // s0 -A-> s1, s0 -B-> s2; s1 -B-> s3; s2 -A-> s3, s2 -C-> s4 (branch 1 ends
+  // by its null branch); s3 -C-> s4 (terminated): 5 states, 6 transitions.
+  const l = ltsOf(`module m is
+process MAIN [A, B, C: none] is
+  par
+    alt null [] A end alt
+  || B
+  end par;
+  C
+end process
+end module`);
+  assert.equal(l.states, 5);
+  assert.equal(l.transitions, 6);
+  assert.ok(accepts(l.init, ["B", "C"]));
+  assert.ok(!accepts(l.init, ["A", "C"]));
+  assert.ok(!accepts(l.init, ["B", "C", "A"]));
+});
