@@ -26,7 +26,7 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /** Why the Wasm stopped a run from inside. */
 export type Stop =
-  | { readonly kind: "error"; readonly id: number; readonly value: bigint }
+  | { readonly kind: "error"; readonly id: number; readonly value: bigint | string }
   | { readonly kind: "negotiation"; readonly site: number; readonly position: number }
   | { readonly kind: "abort"; readonly message: string }
   | { readonly kind: "host"; readonly reason: unknown };
@@ -82,6 +82,9 @@ export class EmbeddedRun {
       lntc: {
         error: (id: number, value: bigint) => {
           throw new StopSignal({ kind: "error", id, value });
+        },
+        errorText: (id: number, ptr: number) => {
+          throw new StopSignal({ kind: "error", id, value: readString(ptr) });
         },
         negotiation: (site: number, position: number) => {
           throw new StopSignal({ kind: "negotiation", site, position });

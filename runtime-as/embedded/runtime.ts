@@ -10,6 +10,8 @@
 
 /** A run-time error of the model: `id` indexes the manifest's error table; `value` is the offending value, if any. */
 @external("lntc", "error") declare function hostError(id: i32, value: i64): void;
+/** The same, with the offending value printed (a `case` that matches nothing, a missing field). */
+@external("lntc", "errorText") declare function hostErrorText(id: i32, value: string): void;
 /** No party emits position `position` of the offer at `site`, and its type is too large to enumerate. */
 @external("lntc", "negotiation") declare function hostNegotiation(site: i32, position: i32): void;
 /** A visible action (or `i`) happened. */
@@ -17,6 +19,11 @@
 
 export function fail(id: i32, value: i64): void {
   hostError(id, value);
+  unreachable();
+}
+
+export function failText(id: i32, value: string): void {
+  hostErrorText(id, value);
   unreachable();
 }
 

@@ -37,11 +37,11 @@ interface BlockMode {
 export class CodeEmitter {
   readonly sites: SiteInfo[] = [];
   readonly ex: ExprEmitter;
-  readonly silentErr: number;
+  silentErr: number;
 
   constructor(readonly model: Model, readonly fnIndex: ReadonlyMap<FunctionDecl, number>) {
     this.ex = new ExprEmitter(fnIndex);
-    this.silentErr = this.ex.error(Msg.SilentLoop, undefined);
+    this.silentErr = -1;
   }
 
   // ---- functions
@@ -141,7 +141,7 @@ export class CodeEmitter {
           const onMatch = arm.where ? `if (${this.ex.expr(arm.where, R)}) { pc = ${arm.to}; continue; }` : `pc = ${arm.to}; continue;`;
           for (const p of arm.patterns) code += this.ex.match(p, s, R, onMatch) + "\n";
         }
-        code += `fail(${this.ex.error(Msg.CaseNoMatch, t.span, ["(value)"])}, 0);\nunreachable();`;
+        code += `failText(${this.ex.error(Msg.CaseNoMatch, t.span, ["$value"])}, prn${baseOf(t.scrutinee.type).index}(${s}));\nunreachable();`;
         return code;
       }
       case "return": {
@@ -167,7 +167,8 @@ export class CodeEmitter {
    * location to the next stable state), the init code, and the accept/fire cases of its
    * offer sites.
    */
-  emitTask(k: number, low: Lowerer, entry: number, init: Instr[]): { code: string; accept: string[]; fire: string[] } {
+  emitTask(k: number, low: Lowerer, entry: number, init: Instr[], span: Span | undefined): { code: string; accept: string[]; fire: string[] } {
+    this.silentErr = this.ex.error(Msg.SilentLoop, span);
     const G: (inst: Instance) => Resolve = (inst) => (v) => `g${k}_${inst.id}_${v.index}`;
     const names: { name: string; type: string; init: string }[] = [];
     for (const inst of low.instances) for (const v of inst.owner.variables) names.push({ name: `g${k}_${inst.id}_${v.index}`, type: asType(v.type), init: defaultOf(v.type) });

@@ -255,11 +255,11 @@ function typeCode(t: TypeDecl): string[] {
           const FT = asType(where[0]!.type);
           o.push(`function get${k}_${name}(v: T${k} | null, err: i32): ${FT} {`, `  const x = v!;`);
           for (const w of where) o.push(`  if (x.tag == ${w.ci}) return x.f${w.ci}_${w.fi};`);
-          o.push(`  fail(err, 0);`, `  return ${defaultOf(where[0]!.type)};`, `}`);
+          o.push(`  failText(err, prn${k}(v));`, `  return ${defaultOf(where[0]!.type)};`, `}`);
           o.push(`function set${k}_${name}(v: T${k} | null, a: ${FT}, err: i32): T${k} | null {`, `  const x = v!;`, `  const y = new T${k}();`, `  y.tag = x.tag;`);
           d.constructors.forEach((c, ci) => c.fields.forEach((_f, fi) => o.push(`  y.f${ci}_${fi} = x.f${ci}_${fi};`)));
           const cases = where.map((w) => `x.tag == ${w.ci}`).join(" || ");
-          o.push(`  if (!(${cases})) fail(err, 0);`);
+          o.push(`  if (!(${cases})) failText(err, prn${k}(v));`);
           for (const w of where) o.push(`  if (x.tag == ${w.ci}) y.f${w.ci}_${w.fi} = a;`);
           o.push(`  return y;`, `}`);
         }

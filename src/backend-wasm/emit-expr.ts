@@ -67,12 +67,12 @@ export class ExprEmitter {
       }
       case "field": {
         const t = baseOf(e.target.type);
-        return `get${t.index}_${e.field}(${this.expr(e.target, R)}, ${this.error(Msg.NoSuchField, e.span, ["(value)", e.field])})`;
+        return `get${t.index}_${e.field}(${this.expr(e.target, R)}, ${this.error(Msg.NoSuchField, e.span, ["$value", e.field])})`;
       }
       case "update": {
         const t = baseOf(e.target.type);
         let s = this.expr(e.target, R);
-        for (const u of e.updates) s = `set${t.index}_${u.field}(${s}, ${this.expr(u.value, R)}, ${this.error(Msg.NoSuchField, e.span, ["(value)", u.field])})`;
+        for (const u of e.updates) s = `set${t.index}_${u.field}(${s}, ${this.expr(u.value, R)}, ${this.error(Msg.NoSuchField, e.span, ["$value", u.field])})`;
         return s;
       }
       case "index": {
@@ -318,9 +318,9 @@ export class ExprEmitter {
         return `aset${t.index}(${a[0]}, ${a[1]}, ${a[2]}, ${this.error(Msg.IndexOutOfRange, span, ["$value", String(d.low), String(d.high), t.name])})`;
       }
       case "get_field":
-        return `get${baseOf(at!).index}_${b.field}(${a[0]}, ${this.error(Msg.NoSuchField, span, ["(value)", b.field ?? "?"])})`;
+        return `get${baseOf(at!).index}_${b.field}(${a[0]}, ${this.error(Msg.NoSuchField, span, ["$value", b.field ?? "?"])})`;
       case "set_field":
-        return `set${baseOf(at!).index}_${b.field}(${a[0]}, ${a[1]}, ${this.error(Msg.NoSuchField, span, ["(value)", b.field ?? "?"])})`;
+        return `set${baseOf(at!).index}_${b.field}(${a[0]}, ${a[1]}, ${this.error(Msg.NoSuchField, span, ["$value", b.field ?? "?"])})`;
       default:
         break;
     }

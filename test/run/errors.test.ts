@@ -1,0 +1,91 @@
+// Run-time errors of the model in a Wasm run are diagnostics at their source position
+// (overflow against !nat_bits, a case that matches nothing, a failed assert, a loop
+// without action), exit status 1, never a Wasm trap.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../util/run-cli.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "lntc-rt-"));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function model(name: string, text: string): string {
+  const p = join(tmp, `${name}.lnt`);
+  writeFileSync(p, text);
+  return p;
+}
+
+test("overflow against !nat_bits is LNT6002 at the operation, with the value", () => {
+  const p = model("overflow", `module overflow is
+!nat_bits 4
+channel NAT is (nat) end channel
+process MAIN [G: NAT] is
+   var n: nat in
+      n := 10;
+      loop
+         G (!n);
+         n := n + 3
+      end loop
+   end var
+end process
+end module
+`);
+  const r = runCli(["run", p], { timeoutMs: 120_000 });
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, "G !10\nG !13\n");
+  assert.match(r.stderr, /overflow\.lnt:9:15: error: value 16 is out of the bounds of type nat \(0 \.\. 15\) \[LNT6002\]/);
+  assert.doesNotMatch(r.stderr, /RuntimeError|wasm-function|\n\s+at /);
+});
+
+test("a case that matches nothing names the value; a failed assert its position", () => {
+  const p = model("casefail", `module casefail is
+channel NAT is (nat) end channel
+type Color is Red, Green with ==, != end type
+function pick (c: Color): nat is
+   case c in
+      Red -> return 1
+   end case
+end function
+process MAIN [G: NAT] is
+   var c: Color in
+      c := any Color;
+      G (!pick (c));
+      assert false
+   end var
+end process
+end module
+`);
+  const seen = new Set<string>();
+  for (let seed = 1; seed <= 8; seed++) {
+    const r = runCli(["run", p, "--seed", String(seed)], { timeoutMs: 120_000 });
+    assert.equal(r.status, 1);
+    if (/LNT6004/.test(r.stderr)) {
+      assert.match(r.stderr, /casefail\.lnt:5:4: error: no pattern of this 'case' matches the value GREEN \[LNT6004\]/);
+      seen.add("case");
+    } else {
+      assert.match(r.stderr, /casefail\.lnt:13:7: error: assertion failed \[LNT6005\]/);
+      seen.add("assert");
+    }
+  }
+  assert.equal(seen.size, 2, "both choices of 'any' should occur over 8 seeds");
+});
+
+test("a loop without action is LNT6017 at the task, not a hang", () => {
+  const p = model("silent", `module silent is
+process MAIN [G: none] is
+   var n: nat in
+      n := 0;
+      G;
+      loop n := (n + 1) mod 7 end loop
+   end var
+end process
+end module
+`);
+  const r = runCli(["run", p], { timeoutMs: 120_000 });
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, "G\n");
+  assert.match(r.stderr, /\[LNT6017\]/);
+});
