@@ -25,7 +25,7 @@ import type { Span } from "../frontend/source.js";
 import { Msg } from "../frontend/diagnostic-messages.js";
 import { InternalError } from "../frontend/diagnostics.js";
 import { LntRuntimeError, equals, formatLabel, keyOf, type Value } from "./values.js";
-import { Raise, evalExpr, execCall, excEnvFor, matchPattern, selectMatch, valuesOf, type ExcEnv, type Frame } from "./evaluate.js";
+import { Raise, evalExpr, execCall, matchPattern, selectMatch, valuesOf, type ExcEnv, type Frame } from "./evaluate.js";
 import { intersect, livenessOf, minus, writesOf, type VarSet } from "./liveness.js";
 
 type S<K extends Stmt["kind"]> = Extract<Stmt, { kind: K }>;

@@ -9,7 +9,7 @@
 // as a JS exception (Raise) carrying the run-time exception they denote; every
 // error of the model is an LntRuntimeError carrying a source span.
 
-import type { Builtin, CtorDecl, Expr, FunctionDecl, GateDecl, Pattern, Stmt, TypeDecl, VarDecl } from "../frontend/model.js";
+import type { Builtin, CtorDecl, Expr, FunctionDecl, GateDecl, Pattern, Stmt, TypeDecl } from "../frontend/model.js";
 import type { Span } from "../frontend/source.js";
 import { Msg } from "../frontend/diagnostic-messages.js";
 import { InternalError } from "../frontend/diagnostics.js";
@@ -66,7 +66,7 @@ export function evalExpr(e: Expr, f: Frame, exc: ExcEnv): Value {
     case "call":
       return callExprFunction(e.fn, e.args, e.exceptions, f, exc, e.span);
     case "ctor":
-      return construct(e.ctor, e.args.map((a) => evalExpr(a, f, exc)), e.type);
+      return construct(e.ctor, e.args.map((a) => evalExpr(a, f, exc)));
     case "field": {
       const v = evalExpr(e.target, f, exc);
       return getField(v, e.field, e.target.type, e.span);
@@ -97,7 +97,7 @@ export function evalExpr(e: Expr, f: Frame, exc: ExcEnv): Value {
   }
 }
 
-function construct(c: CtorDecl, args: Value[], t: TypeDecl): Value {
+function construct(c: CtorDecl, args: Value[]): Value {
   const d = c.type.def;
   if (d.kind === "list") {
     if (c === d.nil) return [];
@@ -105,12 +105,7 @@ function construct(c: CtorDecl, args: Value[], t: TypeDecl): Value {
     if (d.set || d.sorted) return insertSorted(tail, args[0]!, d.set);
     return [args[0]!, ...tail];
   }
-  void t;
   return makeCtor(c, args);
-}
-
-function ctorName(v: Value): string {
-  return isCtor(v) ? v.c.name : "?";
 }
 
 function getField(v: Value, field: string, t: TypeDecl, span: Span): Value {
@@ -486,11 +481,6 @@ function arith(op: string, a: Value, b: Value, t: TypeDecl, span: Span): Value {
   return intResult(t, r, span);
 }
 
-function elementTypeOf(t: TypeDecl): TypeDecl | undefined {
-  const d = baseDef(t);
-  return d.kind === "list" || d.kind === "array" ? d.element : undefined;
-}
-
 /** Orders (element, collection) arguments, whichever way the library writes them. */
 function elemAndList(args: readonly Value[], types: readonly TypeDecl[], listType: TypeDecl): [Value, readonly Value[]] {
   if (types[0] === listType && types[1] !== listType) return [args[1]!, args[0] as readonly Value[]];
@@ -739,13 +729,3 @@ function convert(v: Value, from: TypeDecl | undefined, to: TypeDecl, span: Span)
   return v;
 }
 
-export function typeHasValues(t: TypeDecl): boolean {
-  return valuesOf(t) !== undefined;
-}
-
-export function elementType(t: TypeDecl): TypeDecl | undefined {
-  return elementTypeOf(t);
-}
-
-export type { VarDecl, CtorDecl };
-export { ctorName };
