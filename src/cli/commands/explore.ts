@@ -168,7 +168,8 @@ async function exploreRun(args: ParsedArgs, io: CommandIO): Promise<number> {
       // Stop cleanly before the heap is exhausted (an infinite state space).
       shouldStop: () => {
         const h = getHeapStatistics();
-        return h.used_heap_size > h.heap_size_limit - Math.max(64e6, 0.2 * h.heap_size_limit);
+        const margin = Math.min(Math.max(64e6, 0.2 * h.heap_size_limit), 0.5 * h.heap_size_limit);
+        return h.used_heap_size > h.heap_size_limit - margin;
       },
     });
     if (tty) io.stderr.write("\r\x1b[K");
@@ -295,6 +296,15 @@ export async function runWithLargeStack(command: Command, args: ParsedArgs, io: 
     });
     worker.on("error", (err: Error & { code?: string }) => {
       if (err.code === "ERR_WORKER_OUT_OF_MEMORY") {
+        // The worker died without removing its temporary .aut (same process id).
+        const out = args.values["output"];
+        if (typeof out === "string") {
+          try {
+            unlinkSync(`${out}.tmp-${process.pid}`);
+          } catch {
+            // none was written
+          }
+        }
         const d = new DiagnosticBag();
         d.add(Msg.MemoryExhausted, undefined);
         printDiagnostics(d, io);
