@@ -3,7 +3,7 @@
 // bench/distributed.ts when those exist (see scenarios.ts); everything else is here.
 
 import type { Measurement, MessageTarget, Target } from "./harness/types.js";
-import { measureHandoff, measurePromise } from "./baselines/js-rendezvous.js";
+import { measureJs } from "./baselines/js-rendezvous.js";
 import { measureTcpPingpong } from "./baselines/tcp-pingpong.js";
 import { erlangPingpong, goBarrier, goPingpong } from "./baselines/native.js";
 import type { NativeOptions } from "./baselines/native.js";
@@ -28,8 +28,8 @@ export function measurements(native: NativeOptions): Measurement[] {
     const embeddedBase: string[] = [];
     if (s.id === "pingpong") {
       out.push(
-        { id: BASELINE.jsHandoff, name: "hand-written JS, direct handoff", scenario: s.id, mode: "baseline", run: measureHandoff },
-        { id: BASELINE.jsPromise, name: "hand-written JS, promises", scenario: s.id, mode: "baseline", run: measurePromise },
+        { id: BASELINE.jsHandoff, name: "hand-written JS, direct handoff", scenario: s.id, mode: "baseline", run: measureJs("handoff") },
+        { id: BASELINE.jsPromise, name: "hand-written JS, promises", scenario: s.id, mode: "baseline", run: measureJs("promise") },
         { id: BASELINE.goPingpong, name: "Go, unbuffered channels", scenario: s.id, mode: "baseline", run: goPingpong(native) },
         { id: BASELINE.erlang, name: "Erlang, messages", scenario: s.id, mode: "baseline", run: erlangPingpong(native) },
       );

@@ -5,8 +5,12 @@
 // a promise-based channel (parties are async functions awaiting each other).
 // Figures are per rendezvous: a round trip is two of them.
 
-import type { Figures, RunContext } from "../harness/types.js";
+import { fileURLToPath } from "node:url";
+import type { Figures, NotAvailable, RunContext } from "../harness/types.js";
+import { notAvailable } from "../harness/types.js";
+import { lastJson, lastLine, peakRssSelf, runChild } from "../harness/proc.js";
 import { sampleAsync, sampleSync } from "../harness/stats.js";
+import type { Sampled } from "../harness/stats.js";
 
 type Receiver = (v: number) => void;
 
@@ -180,19 +184,43 @@ export function promisePingpong(): { steps(k: number): Promise<void>; stop(): vo
   };
 }
 
-function rss(): number[] {
-  return [process.memoryUsage().rss];
-}
-
-export async function measureHandoff(ctx: RunContext): Promise<Figures> {
-  const pp = handoffPingpong();
-  const s = sampleSync((k) => pp.steps(k), ctx.budgetMs, 256);
-  return { ...s, rssBytes: rss(), note: "one process (the harness's own RSS)" };
-}
-
-export async function measurePromise(ctx: RunContext): Promise<Figures> {
+/** Figures of one version, measured in this process. */
+export async function measureInProcess(kind: "handoff" | "promise", budgetMs: number): Promise<Sampled> {
+  if (kind === "handoff") {
+    const pp = handoffPingpong();
+    return sampleSync((k) => pp.steps(k), budgetMs, 256);
+  }
   const pp = promisePingpong();
-  const s = await sampleAsync((k) => pp.steps(k), ctx.budgetMs, 256);
+  const s = await sampleAsync((k) => pp.steps(k), budgetMs, 256);
   pp.stop();
-  return { ...s, rssBytes: rss(), note: "one process (the harness's own RSS)" };
+  return s;
+}
+
+/** Measures one version in a child Node process of its own, for a fair peak RSS. */
+export function measureJs(kind: "handoff" | "promise"): (ctx: RunContext) => Promise<Figures | NotAvailable> {
+  return async (ctx) => {
+    const r = await runChild(process.execPath, [fileURLToPath(import.meta.url), kind, String(Math.round(ctx.budgetMs))], { timeoutMs: ctx.budgetMs * 2 + 10_000 });
+    const j = lastJson(r.stdout);
+    if (r.code !== 0 || !j) return notAvailable(`the JS ${kind} baseline failed: ${lastLine(r.stderr) || (r.timedOut ? "timed out" : `exit ${r.code}`)}`);
+    return {
+      perSecond: Number(j["perSecond"]),
+      p50Us: Number(j["p50Us"]),
+      p99Us: Number(j["p99Us"]),
+      samples: Number(j["samples"]),
+      rssBytes: [Number(j["maxRssBytes"])],
+      note: "one Node process, per rendezvous",
+    };
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const kind = process.argv[2];
+  if (kind !== "handoff" && kind !== "promise") {
+    process.stderr.write("usage: js-rendezvous.js handoff|promise BUDGET_MS\n");
+    process.exit(2);
+  }
+  const s = await measureInProcess(kind, Number(process.argv[3] ?? 2000));
+  process.stdout.write(JSON.stringify({ ...s, maxRssBytes: peakRssSelf() }) + "\n");
+  // The promise version leaves its two parties waiting for ever: nothing else keeps the process.
+  process.exit(0);
 }

@@ -9,15 +9,12 @@ import type { Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Figures, NotAvailable, RunContext } from "../harness/types.js";
 import { notAvailable } from "../harness/types.js";
-import { lastJson, lastLine, runChild } from "../harness/proc.js";
+import { lastJson, lastLine, peakRssSelf, runChild } from "../harness/proc.js";
 import { spawn } from "node:child_process";
 import { summarize } from "../harness/stats.js";
 
 const SIZE = 32;
 
-function maxRss(): number {
-  return process.resourceUsage().maxRSS * 1024;
-}
 
 /** Calls `onMessage` for every complete SIZE-byte message arriving on `sock`. */
 function framed(sock: Socket, onMessage: (m: Buffer) => void): void {
@@ -36,7 +33,7 @@ function server(): void {
     sock.setNoDelay(true);
     framed(sock, (m) => sock.write(m));
     sock.on("close", () => {
-      process.stdout.write(JSON.stringify({ maxRssBytes: maxRss() }) + "\n");
+      process.stdout.write(JSON.stringify({ maxRssBytes: peakRssSelf() }) + "\n");
       srv.close();
     });
     sock.on("error", () => undefined);
@@ -74,7 +71,7 @@ function client(port: number, budgetMs: number): void {
       if (t1 < end) send();
       else {
         const s = summarize(lat, lat.length, t1 - t0);
-        process.stdout.write(JSON.stringify({ ...s, maxRssBytes: maxRss() }) + "\n");
+        process.stdout.write(JSON.stringify({ ...s, maxRssBytes: peakRssSelf() }) + "\n");
         sock.end();
       }
     });

@@ -16,6 +16,14 @@ export function readVmHWM(pid: number): number | undefined {
   }
 }
 
+/**
+ * This process's own peak RSS. VmHWM, not getrusage's maxrss: Linux carries maxrss over
+ * fork and exec, so a child spawned by a big harness would report the harness's size.
+ */
+export function peakRssSelf(): number {
+  return readVmHWM(process.pid) ?? process.resourceUsage().maxRSS * 1024;
+}
+
 export interface ChildResult {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;

@@ -4,7 +4,7 @@
 // throws or overruns becomes "not available" instead of ending the run.
 
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { cpus, freemem, totalmem } from "node:os";
+import { cpus, freemem, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import type { BenchReport, Figures, Measurement, MessageTarget, NotAvailable, ResultRow, RunContext, SimulatedMessages, Target, ToolingFigures, ToolingMeasurement } from "./types.js";
 import { isNotAvailable } from "./types.js";
@@ -51,6 +51,7 @@ async function bounded<T>(run: () => Promise<T | NotAvailable>, limitMs: number)
 
 export async function runBench(plan: BenchPlan): Promise<BenchReport> {
   const t0 = performance.now();
+  const loadAtStart = loadavg()[0]!;
   const elapsed = (): number => performance.now() - t0;
   const all = [...plan.measurements.map((m) => ({ kind: "m" as const, m, w: m.weight ?? 1 })), ...plan.tooling.map((m) => ({ kind: "t" as const, m, w: m.weight ?? 1 }))];
   let weightLeft = all.reduce((s, x) => s + x.w, 0);
@@ -101,6 +102,8 @@ export async function runBench(plan: BenchPlan): Promise<BenchReport> {
     }
   }
   const c = cpus();
+  // Other work on the machine skews every figure: say how busy it was.
+  notes.push(`load average (1 min): ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end, on ${c.length} CPUs`);
   return {
     schema: 1,
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { EmbeddedModel } from "../../host/embedded/instance.js";
 import { sampleSync } from "../harness/stats.js";
+import { peakRssSelf } from "../harness/proc.js";
 
 /** The child: instantiate, run batches of actions, print the figures per rendezvous. */
 function child(wasmFile: string, budgetMs: number, rdvPerAction: number): void {
@@ -29,7 +30,7 @@ function child(wasmFile: string, budgetMs: number, rdvPerAction: number): void {
     p50Us: s.p50Us / perBatch,
     p99Us: s.p99Us / perBatch,
     samples: s.samples * perBatch,
-    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    maxRssBytes: peakRssSelf(),
   }) + "\n");
 }
 
