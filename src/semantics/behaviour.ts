@@ -20,7 +20,7 @@
 // too, but an invisible one: it lets `par` end when all branches end and a
 // sequence continue after a construct; at the root it yields no transition.
 
-import type { GateDecl, ProcessDecl, Stmt, TypeDecl } from "../frontend/model.js";
+import type { GateDecl, LoopLabel, ProcessDecl, Stmt, TypeDecl } from "../frontend/model.js";
 import type { Span } from "../frontend/source.js";
 import { Msg } from "../frontend/diagnostic-messages.js";
 import { InternalError } from "../frontend/diagnostics.js";
@@ -29,6 +29,21 @@ import { Raise, evalExpr, execCall, matchPattern, selectMatch, valuesOf, type Ex
 import { intersect, livenessOf, minus, writesOf, type VarSet } from "./liveness.js";
 
 type S<K extends Stmt["kind"]> = Extract<Stmt, { kind: K }>;
+
+/** Stands for the target of a `break` where an exception's gate would be. */
+const BREAK_TARGET: GateDecl = { name: "break", span: undefined, channel: "exit", isException: false, index: -2 };
+
+/**
+ * A `break` that leaves a part of a `hide` or `disrupt` (the checker forbids
+ * leaving a `par` branch): the waiting thread abandons the construct, as it
+ * does for an exception, then leaves its loop. The part runs on a copy of the
+ * waiting thread's frame, so its frame, carried here, replaces the waiter's.
+ */
+class BreakOut extends Raise {
+  constructor(readonly label: LoopLabel, span: Span, readonly frame: Frame) {
+    super(BREAK_TARGET, span);
+  }
+}
 
 // ---------------------------------------------------------------------------
 // Continuations
@@ -239,6 +254,11 @@ export function normalise(t: Thread, raised?: Raise): Thread {
 
   const unwind = (r: Raise): void => {
     own();
+    if (r instanceof BreakOut) {
+      frame = r.frame.slice();
+      leave(r.label, r.span);
+      return;
+    }
     while (k.length > 0) {
       const it = k.pop()!;
       if (it.op === TRAP) {
@@ -257,6 +277,23 @@ export function normalise(t: Thread, raised?: Raise): Thread {
     if (t.part) throw r;
     throw new LntRuntimeError(Msg.ExceptionNotCaught, r.span, [r.gate.name]);
   };
+
+  /** Pops the continuation up to and including the loop labelled `label`. */
+  function leave(label: LoopLabel, at: Span): void {
+    for (;;) {
+      const top = k.pop();
+      if (!top) {
+        if (t.part) throw new BreakOut(label, at, frame);
+        throw new InternalError(`'break ${label.name}' outside its loop`, at);
+      }
+      if ((top.op === LOOP || top.op === COND) && top.s.label?.id === label.id) return;
+      if (top.op === RET) {
+        proc = top.proc;
+        frame = top.frame.slice();
+        genv = top.genv;
+      }
+    }
+  }
 
   // An exception raised while the offers of an action were evaluated.
   if (raised) unwind(raised);
@@ -390,15 +427,10 @@ export function normalise(t: Thread, raised?: Raise): Thread {
           k[k.length - 1] = condItem(s);
           k.push(exec(s.init));
           continue;
-        case "break": {
+        case "break":
           own();
-          for (;;) {
-            const top = k.pop();
-            if (!top) throw new InternalError(`'break ${s.label.name}' outside its loop`, s.span);
-            if ((top.op === LOOP || top.op === COND) && top.s.label?.id === s.label.id) break;
-          }
+          leave(s.label, s.span);
           continue;
-        }
         case "assert":
           if (evalExpr(s.cond, frame, exc()) !== true) throw new LntRuntimeError(Msg.AssertFailed, s.span);
           own();
