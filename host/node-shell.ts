@@ -1,0 +1,249 @@
+// One node of a distributed run, around whatever executes the tasks and managers placed on
+// it (a NodeEngine: the adapter over the model's Wasm, or a test's toy): start-up barrier,
+// global quiescence detection with one verdict for every node (terminated or deadlock),
+// stop on Ctrl-C or on a peer's fault for every node, and the node's action log.
+//
+// Quiescence is detected by the first node of the deployment (the coordinator) with
+// Mattern's four-counter method: it probes every node for (busy?, ended?, messages sent,
+// messages received); two consecutive probe rounds in which no node is busy, the counts
+// are unchanged and every sent message has been received mean that nothing is in flight
+// and nothing can move: the run is over. Then all tasks ended means "terminated", anything
+// else "deadlock". Counting messages between nodes is enough: messages among the
+// components of one node never leave its engine, which reports itself busy while it has
+// any to process.
+
+import { CONTROL_USER, StartupTimeout, type Transport, type WireMessage } from "./transport.js";
+import { logLine, type Participation } from "./trace-log.js";
+
+export type EngineStatus = "busy" | "waiting" | "ended";
+
+export interface EngineOut {
+  /** Protocol messages for components on another node. */
+  send(node: string, messages: readonly WireMessage[]): void;
+  /** An action this node logs (see trace-log.ts): participants with their sequence numbers. */
+  action(parts: readonly Participation[], label: string): void;
+  /** Something changed: the shell may start a quiescence probe. */
+  changed(): void;
+}
+
+export interface NodeEngine {
+  /** Called once every peer is connected: the local tasks make their first offers. */
+  start(out: EngineOut): void;
+  deliver(from: string, messages: readonly WireMessage[]): void;
+  status(): EngineStatus;
+  /** The run is over on every node: release what the engine holds. */
+  stop(): void;
+}
+
+export type Verdict =
+  | { readonly kind: "terminated" }
+  | { readonly kind: "deadlock" }
+  | { readonly kind: "interrupted"; readonly by: string }
+  | { readonly kind: "peer-down"; readonly peer: string; readonly reason: string }
+  | { readonly kind: "startup"; readonly missing: readonly string[]; readonly waitedMs: number };
+
+/** Exit status per verdict, as `lntc run`: 0 terminated, 1 deadlock; faults above. */
+export function exitStatus(v: Verdict): number {
+  switch (v.kind) {
+    case "terminated":
+      return 0;
+    case "deadlock":
+      return 1;
+    case "startup":
+      return 3;
+    case "peer-down":
+      return 4;
+    case "interrupted":
+      return 130;
+  }
+}
+
+export function describeVerdict(v: Verdict): string {
+  switch (v.kind) {
+    case "terminated":
+      return "terminated: every task ended";
+    case "deadlock":
+      return "deadlock: no task can move and no message is in flight";
+    case "interrupted":
+      return `stopped: interrupted at node ${v.by}`;
+    case "peer-down":
+      return `stopped: node ${v.peer} is down (${v.reason})`;
+    case "startup":
+      return `stopped: no connection from ${v.missing.join(", ")} after ${v.waitedMs} ms`;
+  }
+}
+
+const PROBE = CONTROL_USER;
+const STATUS = CONTROL_USER + 1;
+const VERDICT = CONTROL_USER + 2;
+const STOP = CONTROL_USER + 3;
+
+interface Report {
+  busy: boolean;
+  ended: boolean;
+  sent: number;
+  received: number;
+}
+
+const enc = (o: object): Uint8Array => Buffer.from(JSON.stringify(o));
+function dec<T>(b: Uint8Array): T | undefined {
+  try {
+    return JSON.parse(Buffer.from(b).toString("utf8")) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface NodeShellOptions {
+  readonly transport: Transport;
+  /** Node names in deployment order; the first coordinates quiescence detection. */
+  readonly nodes: readonly string[];
+  readonly engine: NodeEngine;
+  /** One log line at a time (the header first); omitted: no log. */
+  readonly log?: (line: string) => void;
+  readonly logHeader?: string;
+  /** Between probe rounds when idle. */
+  readonly probeMs?: number;
+  /** Human-readable progress and faults (stderr). */
+  readonly say?: (line: string) => void;
+}
+
+/** Runs the node until the run's verdict; resolves with it after closing the transport. */
+export function runNode(o: NodeShellOptions): Promise<Verdict> {
+  const t = o.transport;
+  const self = t.self;
+  const coordinator = o.nodes[0]!;
+  const peers = o.nodes.filter((n) => n !== self);
+  const say = o.say ?? ((l: string) => void process.stderr.write(`lntc node ${self}: ${l}\n`));
+  const probeMs = o.probeMs ?? 20;
+  let sent = 0;
+  let received = 0;
+  let done = false;
+  let started = false;
+  let resolveRun: (v: Verdict) => void = () => {};
+  const finished = new Promise<Verdict>((r) => (resolveRun = r));
+  // Coordinator state: the current round's replies and the previous round's.
+  let round = 0;
+  let replies = new Map<string, Report>();
+  let previous: Map<string, Report> | null = null;
+  let probeTimer: NodeJS.Timeout | null = null;
+
+  const finish = (v: Verdict, tell: boolean): void => {
+    if (done) return;
+    done = true;
+    if (probeTimer) clearTimeout(probeTimer);
+    if (tell) for (const p of peers) t.sendControl(p, v.kind === "interrupted" || v.kind === "peer-down" ? STOP : VERDICT, enc(v));
+    try {
+      o.engine.stop();
+    } catch {
+      // The run is over either way.
+    }
+    // Let the verdict frames leave before the streams end.
+    setTimeout(() => void t.close().finally(() => resolveRun(v)), 20);
+  };
+
+  const mine = (): Report => {
+    // A node still waiting for its peers, or holding early messages, counts as busy: its
+    // tasks have not made their first offers yet.
+    const s = o.engine.status();
+    return { busy: !started || s === "busy", ended: started && s === "ended", sent, received };
+  };
+
+  const sameCounts = (a: Map<string, Report>, b: Map<string, Report>): boolean =>
+    [...a].every(([n, r]) => {
+      const q = b.get(n);
+      return q !== undefined && q.sent === r.sent && q.received === r.received;
+    });
+
+  const startRound = (): void => {
+    probeTimer = null;
+    if (done) return;
+    round++;
+    replies = new Map([[self, mine()]]);
+    for (const p of peers) t.sendControl(p, PROBE, enc({ round }));
+    if (peers.length === 0) endRound();
+  };
+
+  const endRound = (): void => {
+    const all = [...replies.values()];
+    const quiet = all.every((r) => !r.busy) && all.reduce((s, r) => s + r.sent, 0) === all.reduce((s, r) => s + r.received, 0);
+    if (quiet && previous !== null && sameCounts(replies, previous)) {
+      finish(all.every((r) => r.ended) ? { kind: "terminated" } : { kind: "deadlock" }, true);
+      return;
+    }
+    previous = quiet ? replies : null;
+    probeTimer = setTimeout(startRound, quiet ? 0 : probeMs);
+  };
+
+  // A peer may start, and send, before this node has heard from every other peer: hold its
+  // messages until the local tasks have started.
+  const early: [string, readonly WireMessage[]][] = [];
+  t.onMessages((from, ms) => {
+    if (done) return;
+    received += ms.length;
+    if (started) o.engine.deliver(from, ms);
+    else early.push([from, ms]);
+  });
+  t.onControl((from, kind, payload) => {
+    if (done) return;
+    if (kind === PROBE && self !== coordinator) {
+      const p = dec<{ round: number }>(payload);
+      if (p) t.sendControl(from, STATUS, enc({ round: p.round, ...mine() }));
+    } else if (kind === STATUS && self === coordinator) {
+      const r = dec<Report & { round: number }>(payload);
+      if (!r || r.round !== round) return;
+      replies.set(from, { busy: r.busy, ended: r.ended, sent: r.sent, received: r.received });
+      if (replies.size === o.nodes.length) endRound();
+    } else if (kind === VERDICT || kind === STOP) {
+      const v = dec<Verdict>(payload);
+      if (v) finish(v, false);
+    }
+  });
+  t.onPeerDown((peer, reason) => {
+    say(`node ${peer} is down (${reason}); stopping`);
+    finish({ kind: "peer-down", peer, reason }, true);
+  });
+  // A peer that closed in order has sent its verdict first; nothing to do.
+  t.onPeerLeft(() => {});
+
+  const out: EngineOut = {
+    send(node, messages) {
+      if (done) return;
+      sent += messages.length;
+      t.send(node, messages);
+    },
+    action(parts, label) {
+      o.log?.(logLine(parts, label));
+    },
+    changed() {},
+  };
+
+  const onSigint = (): void => {
+    say("interrupted; stopping every node");
+    finish({ kind: "interrupted", by: self }, true);
+  };
+  process.once("SIGINT", onSigint);
+
+  void (async () => {
+    try {
+      await t.start();
+    } catch (err) {
+      if (err instanceof StartupTimeout) {
+        say(err.message);
+        done = true;
+        await t.close();
+        resolveRun({ kind: "startup", missing: err.missing, waitedMs: err.waitedMs });
+        return;
+      }
+      throw err;
+    }
+    if (done) return;
+    if (o.logHeader !== undefined) o.log?.(o.logHeader);
+    o.engine.start(out);
+    started = true;
+    for (const [from, ms] of early.splice(0)) o.engine.deliver(from, ms);
+    if (self === coordinator) probeTimer = setTimeout(startRound, probeMs);
+  })();
+
+  return finished.finally(() => process.removeListener("SIGINT", onSigint));
+}
