@@ -31,7 +31,8 @@ function topHelp(): string {
 
 export async function main(argv: readonly string[], io: CommandIO): Promise<number> {
   // `lntc --target wasm MODEL.lnt ...` is `lntc compile --target wasm MODEL.lnt ...`
-  if (argv.some((a) => a === "--target" || a.startsWith("--target="))) argv = ["compile", ...argv.filter((a) => a !== "compile")];
+  // (only when no command comes first, so that a command's own --target is left alone)
+  if (argv[0] !== undefined && (argv[0] === "--target" || argv[0].startsWith("--target=") || (!commands.some((c) => c.name === argv[0]) && argv.some((a) => a === "--target" || a.startsWith("--target="))))) argv = ["compile", ...argv];
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(topHelp() + "\n");
