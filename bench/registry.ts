@@ -7,11 +7,12 @@ import { measureJs } from "./baselines/js-rendezvous.js";
 import { measureTcpPingpong } from "./baselines/tcp-pingpong.js";
 import { erlangPingpong, goBarrier, goPingpong } from "./baselines/native.js";
 import type { NativeOptions } from "./baselines/native.js";
-import { SCENARIOS, dlcCount, grpcPingpong, ourPreparation, ourRuntime } from "./scenarios.js";
+import { SCENARIOS, dlcCount, ourPreparation, ourRuntime, plugInChild } from "./scenarios.js";
 
 export const BASELINE = {
   tcp: "transport/tcp",
   grpc: "transport/grpc",
+  transport: "transport/lntc",
   jsHandoff: "pingpong/js-handoff",
   jsPromise: "pingpong/js-promise",
   goPingpong: "pingpong/go",
@@ -22,7 +23,14 @@ export const BASELINE = {
 export function measurements(native: NativeOptions): Measurement[] {
   const out: Measurement[] = [
     { id: BASELINE.tcp, name: "raw TCP ping-pong, 2 Node processes", scenario: "transport", mode: "baseline", weight: 1.5, run: measureTcpPingpong },
-    { id: BASELINE.grpc, name: "raw gRPC bidi-stream ping-pong, 2 Node processes", scenario: "transport", mode: "baseline", weight: 1.5, compareWith: [BASELINE.tcp], run: grpcPingpong },
+    {
+      id: BASELINE.grpc, name: "raw gRPC bidi-stream ping-pong, 2 Node processes", scenario: "transport", mode: "baseline", weight: 1.5, compareWith: [BASELINE.tcp],
+      run: plugInChild("grpc-rtt", "measureGrpcPingpong", "raw grpc-js bidirectional stream, 32 B, per round trip (bench/grpc-rtt.ts)"),
+    },
+    {
+      id: BASELINE.transport, name: "lntc GrpcTransport ping-pong, 2 nodes", scenario: "transport", mode: "baseline", weight: 1.5, compareWith: [BASELINE.grpc, BASELINE.tcp],
+      run: plugInChild("grpc-rtt", "measureTransportPingpong", "one 9-byte protocol message each way, per round trip (bench/grpc-rtt.ts)"),
+    },
   ];
   for (const s of SCENARIOS) {
     const embeddedBase: string[] = [];
@@ -44,7 +52,7 @@ export function measurements(native: NativeOptions): Measurement[] {
     }
     out.push(
       { id: `${s.id}/embedded`, name: `lntc run (embedded, ${s.tasks} tasks)`, scenario: s.id, mode: "embedded", weight: 2, compareWith: embeddedBase, prepare: ourPreparation("embedded", s)!, run: ourRuntime("embedded", s) },
-      { id: `${s.id}/distributed`, name: `lntc run --nodes ${s.tasks}`, scenario: s.id, mode: "distributed", weight: 2, compareWith: [BASELINE.grpc, BASELINE.tcp], run: ourRuntime("distributed", s) },
+      { id: `${s.id}/distributed`, name: `lntc run --nodes ${s.tasks}`, scenario: s.id, mode: "distributed", weight: 2, compareWith: [BASELINE.grpc, BASELINE.transport, BASELINE.tcp], run: ourRuntime("distributed", s) },
     );
   }
   return out;

@@ -1,14 +1,15 @@
 // The five rendezvous scenarios of `npm run bench` (with their sizes), and where our
 // runtime plugs in: embedded runs are measured by bench/ours/embedded.ts; distributed
 // runs by `measureScenario(spec, ctx)` exported from bench/distributed.ts, and until that
-// file exists (or exports it) their rows say "not available" and why. The gRPC floor
-// plugs in the same way from bench/grpc-rtt.ts.
+// file exists (or exports it) their rows say "not available" and why. The gRPC floor and
+// lntc's transport come from bench/grpc-rtt.ts (the transport's), run in a child process.
 
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Figures, NotAvailable, RunContext, ScenarioId } from "./harness/types.js";
 import { notAvailable } from "./harness/types.js";
+import { lastJson, lastLine, runChild } from "./harness/proc.js";
 
 export interface ScenarioSpec {
   readonly id: ScenarioId;
@@ -120,22 +121,30 @@ export function ourPreparation(plug: "embedded" | "distributed", spec: ScenarioS
 }
 
 /** Accepts a result with the harness's field names, or says what it got. */
-export function asFigures(x: unknown, what: string): Figures | NotAvailable {
+export function asFigures(x: unknown, what: string, note?: string): Figures | NotAvailable {
   if (x && typeof x === "object") {
     const o = x as Record<string, unknown>;
     if (typeof o["notAvailable"] === "string") return notAvailable(o["notAvailable"]);
     if (typeof o["p50Us"] === "number" && typeof o["p99Us"] === "number" && typeof o["perSecond"] === "number") {
       const rss = Array.isArray(o["rssBytes"]) ? (o["rssBytes"] as unknown[]).map(Number) : [];
-      return { ...(o as unknown as Figures), rssBytes: rss };
+      return { ...(o as unknown as Figures), rssBytes: rss, ...(note ? { note } : {}) };
     }
   }
   return notAvailable(`${what} returned a result without perSecond, p50Us and p99Us`);
 }
 
-/** The raw gRPC bidirectional-stream ping-pong of bench/grpc-rtt.ts (the transport engineer's). */
-export async function grpcPingpong(ctx: RunContext): Promise<Figures | NotAvailable> {
-  const names = ["measureGrpcPingpong", "measureGrpcRtt", "grpcPingpong", "grpcRtt"];
-  const loaded = await loadPlug<(ctx: RunContext) => Promise<unknown>>("grpc-rtt", names);
-  if ("reason" in loaded) return notAvailable(loaded.reason);
-  return asFigures(await loaded.ok(ctx), "bench/grpc-rtt.ts");
+/**
+ * Runs `fn` of bench/NAME.ts in a child process (harness/plug-child.ts), for plug files
+ * whose measurement runs one side of the exchange in the calling process.
+ */
+export function plugInChild(name: string, fn: string, what: string): (ctx: RunContext) => Promise<Figures | NotAvailable> {
+  return async (ctx) => {
+    const source = join(benchSourceDir(), `${name}.ts`);
+    if (!existsSync(source)) return notAvailable(`bench/${name}.ts is not written yet`);
+    const script = resolve(dirname(fileURLToPath(import.meta.url)), "harness", "plug-child.js");
+    const r = await runChild(process.execPath, [script, name, fn, String(Math.round(ctx.budgetMs)), ctx.quick ? "quick" : "full"], { timeoutMs: ctx.budgetMs * 3 + 30_000 });
+    const j = lastJson(r.stdout);
+    if (r.code !== 0 || !j) return notAvailable(`bench/${name}.ts ${fn} failed: ${lastLine(r.stderr) || (r.timedOut ? "timed out" : `exit ${r.code}`)}`);
+    return asFigures(j, `bench/${name}.ts ${fn}`, what);
+  };
 }

@@ -207,7 +207,7 @@ export function latencySvg(report: BenchReport): string {
   const plotW = 520;
   const top = 48;
   const height = top + rows.length * rowH + 40;
-  const width = labelW + plotW + 30;
+  const width = labelW + plotW + 80;
   const vals = rows.flatMap((r) => [r.figures!.p50Us, r.figures!.p99Us]).filter((v) => Number.isFinite(v) && v > 0);
   const lo = Math.floor(Math.log10(Math.min(...vals, 1)));
   const hi = Math.ceil(Math.log10(Math.max(...vals, 10)));
