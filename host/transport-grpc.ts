@@ -104,6 +104,7 @@ export class GrpcTransport implements Transport {
   private downHandler: (peer: string, reason: string) => void = () => {};
   private leftHandler: (peer: string) => void = () => {};
   private upWaiters: (() => void)[] = [];
+  private abortStart: () => void = () => {};
   /** Frames refused since start, for tests and statistics. */
   refusedFrames = 0;
   refusedConnections = 0;
@@ -168,6 +169,11 @@ export class GrpcTransport implements Transport {
         const missing = [...this.links.values()].filter((l) => !l.up).map((l) => l.peer.name);
         reject(new StartupTimeout(this.self, missing, Date.now() - started));
       }, this.opts.startTimeoutMs);
+      // Closed while starting (Ctrl-C, a verdict from a peer): stop waiting at once.
+      this.abortStart = () => {
+        clearTimeout(t);
+        resolve();
+      };
       const wait = (): void => {
         if (!check()) this.upWaiters.push(wait);
       };
@@ -192,6 +198,7 @@ export class GrpcTransport implements Transport {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.abortStart();
     if (this.timer) clearInterval(this.timer);
     const ends: Promise<void>[] = [];
     for (const l of this.links.values()) {

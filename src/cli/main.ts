@@ -12,8 +12,9 @@ import { compileCommand } from "./commands/compile.js";
 import { runCommand } from "./commands/run.js";
 import { planCommand } from "./commands/plan.js";
 import { traceMergeCommand } from "./commands/trace-merge.js";
+import { nodeCommand } from "./commands/node.js";
 
-const commands: readonly Command[] = [checkCommand, exploreCommand, simulateCommand, traceCheckCommand, compileCommand, runCommand, planCommand, traceMergeCommand];
+const commands: readonly Command[] = [checkCommand, exploreCommand, simulateCommand, traceCheckCommand, compileCommand, runCommand, planCommand, traceMergeCommand, nodeCommand];
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,0 +1,158 @@
+// `lntc node`: starts one node of a deployment, on this machine or another. With
+// --check-network it runs no model: every node pings every other through the same
+// transport, shell and verdict as a real run, which checks addresses, TLS and firewalls.
+
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { UsageError, boolOpt, stringOpt, type Command, type CommandIO } from "../command.js";
+import { DiagnosticBag } from "../../frontend/diagnostics.js";
+import { sourceFile } from "../../frontend/source.js";
+import { printDiagnostics } from "../diagnostics-output.js";
+import { deploymentHash, readDeployment, type Deployment } from "../../../host/deployment.js";
+import { GrpcTransport, type TlsFiles } from "../../../host/transport-grpc.js";
+import { describeVerdict, exitStatus, runNode, type EngineOut, type NodeEngine } from "../../../host/node-shell.js";
+import { logHeader } from "../../../host/trace-log.js";
+import type { WireMessage } from "../../../host/transport.js";
+
+export const nodeCommand: Command = {
+  name: "node",
+  summary: "start one node of a distributed deployment",
+  help: `Usage: lntc node --deploy FILE --name NODE OUTDIR [--tls DIR] [--log FILE]
+       lntc node --deploy FILE --name NODE --check-network [--tls DIR]
+
+Starts node NODE of the deployment FILE: listens on its address, connects to
+every other node (the node whose name sorts first dials), waits for all of them
+(and names those missing after the deployment's startTimeoutMs), runs the tasks
+and gate negotiations placed on it, and exits with the verdict every node
+agrees on. A node that disappears stops the others within two seconds; Ctrl-C
+on any node stops them all.
+
+With --check-network no model runs: every node sends a ping to every other
+and prints the round trips, through the same streams, TLS and verdict as a run.
+
+Options:
+  --deploy FILE      the deployment (JSON; schema in host/deployment.schema.json)
+  --name NODE        which node of the deployment this is
+  --tls DIR          mutual TLS with DIR/ca.pem, DIR/NODE.pem and DIR/NODE-key.pem
+                     (certificates' common names are node names)
+  --log FILE         write the actions this node takes part in (lntc trace-merge reads it)
+  --check-network    ping the other nodes instead of running a model
+
+Exit status: 0 terminated, 1 deadlock or a bad deployment, 2 usage or I/O error,
+3 peers missing at start-up, 4 a peer went down, 130 interrupted.`,
+  options: {
+    deploy: { type: "string" },
+    name: { type: "string" },
+    tls: { type: "string" },
+    log: { type: "string" },
+    "check-network": { type: "boolean" },
+  },
+  async run(args, io) {
+    const deployPath = stringOpt(args, "deploy");
+    const name = stringOpt(args, "name");
+    if (deployPath === undefined || name === undefined) throw new UsageError("--deploy FILE and --name NODE are required");
+    const check = boolOpt(args, "check-network");
+    if (!check && args.positionals.length !== 1) throw new UsageError("expected the compiled model's folder (lntc compile -o OUTDIR), or --check-network");
+    let text: string;
+    try {
+      text = readFileSync(deployPath, "utf8");
+    } catch (err) {
+      io.stderr.write(`lntc node: cannot read '${deployPath}': ${(err as Error).message}\n`);
+      return 2;
+    }
+    const diags = new DiagnosticBag();
+    const d = readDeployment(sourceFile(deployPath, text), diags);
+    if (!d) {
+      printDiagnostics(diags, io);
+      return 1;
+    }
+    if (!d.nodes.some((n) => n.name === name)) throw new UsageError(`'${name}' is not a node of ${deployPath}; its nodes are ${d.nodes.map((n) => n.name).join(", ")}`);
+    const tlsDir = stringOpt(args, "tls");
+    let tls: TlsFiles | undefined;
+    if (tlsDir !== undefined) {
+      try {
+        tls = { ca: readFileSync(join(tlsDir, "ca.pem")), cert: readFileSync(join(tlsDir, `${name}.pem`)), key: readFileSync(join(tlsDir, `${name}-key.pem`)) };
+      } catch (err) {
+        io.stderr.write(`lntc node: --tls ${tlsDir}: ${(err as Error).message}\n`);
+        return 2;
+      }
+    }
+    if (!check) {
+      const outdir = args.positionals[0]!;
+      if (!existsSync(join(outdir, "manifest.json"))) {
+        io.stderr.write(`lntc node: '${outdir}' holds no compiled model (no manifest.json); build one with 'lntc compile MODEL.lnt -o ${outdir}'\n`);
+        return 2;
+      }
+      io.stderr.write("lntc node: running a compiled model across nodes needs the Wasm runtime's distributed adapter, which is not written yet; '--check-network' checks the deployment's network now\n");
+      return 2;
+    }
+    return runCheckNetwork(d, name, tls, stringOpt(args, "log"), io);
+  },
+};
+
+const PINGS = 20;
+
+/** Pings every peer PINGS times in sequence and answers every ping; ends when its pings are answered. */
+class PingEngine implements NodeEngine {
+  private out: EngineOut | null = null;
+  private readonly sentAt = new Map<string, bigint>();
+  readonly rtt = new Map<string, number[]>();
+  constructor(private readonly peers: readonly string[]) {}
+  start(out: EngineOut): void {
+    this.out = out;
+    for (const p of this.peers) {
+      this.rtt.set(p, []);
+      this.ping(p);
+    }
+  }
+  private ping(p: string): void {
+    this.sentAt.set(p, process.hrtime.bigint());
+    this.out!.send(p, [{ toManager: false, to: 0, payload: Uint8Array.of(1) }]);
+  }
+  deliver(from: string, messages: readonly WireMessage[]): void {
+    for (const m of messages) {
+      if (m.payload[0] === 1) this.out!.send(from, [{ toManager: false, to: 0, payload: Uint8Array.of(2) }]);
+      else if (m.payload[0] === 2 && this.sentAt.has(from)) {
+        const times = this.rtt.get(from)!;
+        times.push(Number(process.hrtime.bigint() - this.sentAt.get(from)!) / 1e6);
+        if (times.length < PINGS) this.ping(from);
+      }
+    }
+  }
+  status(): "busy" | "waiting" | "ended" {
+    return this.peers.every((p) => (this.rtt.get(p)?.length ?? 0) >= PINGS) ? "ended" : "waiting";
+  }
+  stop(): void {}
+}
+
+async function runCheckNetwork(d: Deployment, name: string, tls: TlsFiles | undefined, logPath: string | undefined, io: CommandIO): Promise<number> {
+  const hash = deploymentHash(d);
+  const transport = new GrpcTransport({
+    nodes: d.nodes,
+    self: name,
+    deploymentHash: hash,
+    tls,
+    startTimeoutMs: d.options.startTimeoutMs,
+    peerTimeoutMs: d.options.peerTimeoutMs,
+    log: (line) => io.stderr.write(`lntc node ${name}: ${line}\n`),
+  });
+  const peers = d.nodes.map((n) => n.name).filter((n) => n !== name);
+  const engine = new PingEngine(peers);
+  if (logPath !== undefined) writeFileSync(logPath, "");
+  const verdict = await runNode({
+    transport,
+    nodes: d.nodes.map((n) => n.name),
+    engine,
+    say: (line) => io.stderr.write(`lntc node ${name}: ${line}\n`),
+    logHeader: logHeader(name, Buffer.from(hash).toString("hex")),
+    ...(logPath !== undefined ? { log: (line: string) => appendFileSync(logPath, line + "\n") } : {}),
+  });
+  for (const p of peers) {
+    // The first ping also waits for the peer's start: the median of the rest is the network.
+    const ms = (engine.rtt.get(p) ?? []).slice(1).sort((a, b) => a - b);
+    if (ms.length > 0) io.stdout.write(`${name} -> ${p}: round trip ${ms[Math.floor(ms.length / 2)]!.toFixed(3)} ms (median of ${ms.length})\n`);
+  }
+  const ok = verdict.kind === "terminated";
+  io.stdout.write(`${name}: ${ok ? "every peer answered" : describeVerdict(verdict)}\n`);
+  return exitStatus(verdict);
+}
