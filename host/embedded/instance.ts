@@ -12,6 +12,7 @@ interface Exports {
   taskStatus(t: number): number;
   taskOfferCount(t: number): number;
   taskOfferSite(t: number, i: number): number;
+  taskOfferValue(t: number, i: number, p: number): number;
   lastGate(): number;
   __collect(): void;
   lastPartCount(): number;
@@ -40,7 +41,8 @@ class StopSignal extends Error {
 export type TaskWait =
   | { readonly task: number; readonly status: "terminated" }
   | { readonly task: number; readonly status: "stopped" }
-  | { readonly task: number; readonly status: "offering"; readonly sites: readonly number[] };
+  /** `values`: per offer, per position, the emitted value printed, or undefined for a reception. */
+  | { readonly task: number; readonly status: "offering"; readonly sites: readonly number[]; readonly values: readonly (readonly (string | undefined)[])[] };
 
 export type RunResult =
   | { readonly end: "steps" | "terminated"; readonly steps: number }
@@ -52,13 +54,14 @@ const BATCH = 16384;
 
 export class EmbeddedModel {
   private readonly module: object;
-  constructor(wasm: Uint8Array) {
+  /** `siteArity`: the number of positions of each offer site (the manifest's sites), for deadlock reports. */
+  constructor(wasm: Uint8Array, private readonly siteArity: readonly number[] = []) {
     this.module = new WA.Module(wasm);
   }
 
   /** A fresh instance (all tasks at their start), seeded. */
   instantiate(seed: number): EmbeddedRun {
-    return new EmbeddedRun(this.module, seed);
+    return new EmbeddedRun(this.module, seed, (s) => this.siteArity[s] ?? 0);
   }
 }
 
@@ -68,7 +71,10 @@ export class EmbeddedRun {
   onLabel: ((label: string) => void) | undefined;
   private startStop: Stop | undefined;
 
-  constructor(module: object, seed: number) {
+  private readonly readString: (ptr: number) => string;
+
+  /** Positions of each offer site, from the manifest. */
+  constructor(module: object, seed: number, private readonly arity: (site: number) => number = () => 0) {
     let mem: { buffer: ArrayBuffer } | undefined;
     const readString = (ptr: number): string => {
       const buf = mem!.buffer;
@@ -108,6 +114,7 @@ export class EmbeddedRun {
         seed: () => seed,
       },
     };
+    this.readString = readString;
     const inst = new WA.Instance(module, imports);
     this.x = inst.exports as Exports;
     mem = this.x.memory;
@@ -160,8 +167,18 @@ export class EmbeddedRun {
       else if (s === 2) out.push({ task: t, status: "stopped" });
       else {
         const sites: number[] = [];
-        for (let i = 0; i < this.x.taskOfferCount(t); i++) sites.push(this.x.taskOfferSite(t, i));
-        out.push({ task: t, status: sites.length === 0 ? "stopped" : "offering", sites });
+        const values: (string | undefined)[][] = [];
+        for (let i = 0; i < this.x.taskOfferCount(t); i++) {
+          sites.push(this.x.taskOfferSite(t, i));
+          const vs: (string | undefined)[] = [];
+          for (let p = 0; p < this.arity(sites[i]!); p++) {
+            const s = this.readString(this.x.taskOfferValue(t, i, p));
+            vs.push(s === "" ? undefined : s);
+          }
+          values.push(vs);
+        }
+        if (sites.length === 0) out.push({ task: t, status: "stopped" });
+        else out.push({ task: t, status: "offering", sites, values });
       }
     }
     return out;

@@ -152,6 +152,8 @@ function generateOrThrow(model: Model, root: ProcessDecl, rootArgs: readonly Exp
     "export function taskStatus(t: i32): i32 { return S.status[t]; }",
     "export function taskOfferCount(t: i32): i32 { return S.offers[t].length; }",
     "export function taskOfferSite(t: i32, i: i32): i32 { return S.offers[t][i].site; }",
+    "/** The value emitted at position p of task t's i-th current offer, printed; empty for a reception. */",
+    "export function taskOfferValue(t: i32, i: i32, p: i32): string { const o = S.offers[t][i]; const e = o.emit[p]; return e === null ? \"\" : printOf(o.types[p], e!); }",
     "export function lastGate(): i32 { return S.lastGate; }",
     "export function lastPartCount(): i32 { return S.lastParts.length; }",
     "export function lastPartTask(i: i32): i32 { return S.lastParts[i].task; }",

@@ -34,7 +34,15 @@ test("lntc run pingpong: labels, then the deadlock with each task's wait, exit 1
   assert.equal(r.stdout, "PING !0\nPONG !1\nPING !1\nPONG !2\nPING !2\nPONG !3\nPING !3\nPONG !4\nPING !4\nPONG !5\n");
   assert.match(r.stderr, /deadlock after 10 actions/);
   assert.match(r.stderr, /task 0 \(PINGER\): terminated/);
-  assert.match(r.stderr, /task 1 \(PONGER\): waits for PING \(\?nat\) at .*pingpong\.lnt:22:10/);
+  assert.match(r.stderr, /task 1 \(PONGER\): waits for PING \?nat \(.*pingpong\.lnt:22:10\)/);
+});
+
+test("lntc run philosophers: the deadlock names each task's offer with its values", () => {
+  const r = runCli(["run", join(sharedModels, "philosophers.lnt"), "--seed", "2", "--quiet"], { timeoutMs: 120_000 });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /deadlock after \d+ actions:/);
+  assert.equal((r.stderr.match(/task \d \(PHILOSOPHER\): waits for TAKE !\d !\d \(/g) ?? []).length, 3);
+  assert.equal((r.stderr.match(/task \d \(FORK\): waits for DROP !\d !\d \(/g) ?? []).length, 3);
 });
 
 test("lntc run bank stops with a message naming REQUEST and the position, exit 1", () => {

@@ -23,7 +23,7 @@ async function get(name: string): Promise<Built> {
 }
 
 function runSeed(b: Built, seed: number, steps = STEPS): { labels: string[]; result: RunResult } {
-  const run = new EmbeddedModel(b.wasm).instantiate(seed);
+  const run = new EmbeddedModel(b.wasm, b.generated.manifest.sites.map((s) => s.types.length)).instantiate(seed);
   const labels: string[] = [];
   run.onLabel = (l) => labels.push(l);
   return { labels, result: run.run(steps) };
@@ -75,6 +75,8 @@ test("philosophers: the deadlock is found and each task's wait reported", async 
       const texts = w.status === "offering" ? w.sites.map((s) => b.generated.manifest.sites[s]!.text) : [];
       // philosophers wait for their second fork, forks for the philosopher holding them to drop it
       assert.ok(texts.every((t) => (w.task < 3 ? t.startsWith("TAKE") : t.startsWith("DROP"))), texts.join(", "));
+      // every position is emitted: philosopher and fork numbers
+      if (w.status === "offering") for (const vs of w.values) assert.ok(vs.length === 2 && vs.every((v) => v !== undefined && /^\d$/.test(v)), JSON.stringify(vs));
     }
   }
   assert.ok(deadlocks > 0, "some seed should deadlock within 2000 steps");

@@ -89,7 +89,7 @@ model or --check violation, 2 usage or I/O error.`,
       if (traceFd !== undefined && traceBuf) writeSync(traceFd, traceBuf);
       out = traceBuf = "";
     };
-    const run = new EmbeddedModel(b.wasm).instantiate(seed);
+    const run = new EmbeddedModel(b.wasm, b.generated.manifest.sites.map((x) => x.types.length)).instantiate(seed);
     run.onLabel = (label) => {
       if (checker) {
         let ok: boolean;
@@ -140,7 +140,15 @@ export function describeWaits(waits: readonly TaskWait[], b: Built): string {
     const who = `  task ${t.id} (${t.name})`;
     if (w.status === "terminated") s += `${who}: terminated\n`;
     else if (w.status === "stopped") s += `${who}: stopped (no action possible: 'stop' or a choice with no value)\n`;
-    else s += `${who}: waits for ${w.sites.map((id) => `${m.sites[id]!.text} at ${m.sites[id]!.at}`).join(", or ")}\n`;
+    else {
+      const offers = w.sites.map((id, i) => {
+        const site = m.sites[id]!;
+        const gate = site.gate < 0 ? "i" : m.gates[site.gate]!.label;
+        const parts = site.types.map((t, p) => w.values[i]?.[p] !== undefined ? ` !${w.values[i]![p]}` : ` ?${m.types[t]}`);
+        return `${gate}${parts.join("")} (${site.at})`;
+      });
+      s += `${who}: waits for ${offers.join(", or ")}\n`;
+    }
   }
   return s;
 }
