@@ -63,6 +63,14 @@ export class Writer {
     this.n = 0;
     return r;
   }
+  /** The bytes written, in `old` when it has the right length (no allocation), else in a new array. */
+  takeInto(old: Uint8Array | null): Uint8Array {
+    if (old === null || old.length != this.n) return this.take();
+    const r = old!;
+    for (let i = 0; i < this.n; i++) r[i] = this.buf[i];
+    this.n = 0;
+    return r;
+  }
 }
 
 export class Reader {
@@ -279,6 +287,7 @@ export class Scheduler {
   private bestVals: Array<Uint8Array> = new Array<Uint8Array>();
   private empty: Uint8Array = new Uint8Array(0);
   private spareParts: Array<Offer> = new Array<Offer>();
+  private ownedBufs: Array<Uint8Array | null> = new Array<Uint8Array | null>();
   private spareVals: Array<Uint8Array> = new Array<Uint8Array>();
 
   constructor(model: Model, taskCount: i32) {
@@ -453,6 +462,20 @@ export class Scheduler {
           for (let p = 0; p < vals.length; p++) s += " !" + this.model.print(types[p], vals[p]);
           hostAction(s);
         }
+      }
+      // Emitters reuse their offers' buffers when they offer again, which happens while
+      // the parties fire one by one: the values are copied into buffers of our own first.
+      for (let p = 0; p < vals.length; p++) {
+        const v = vals[p];
+        let b = p < this.ownedBufs.length ? this.ownedBufs[p] : null;
+        if (b === null || b.length != v.length) {
+          b = new Uint8Array(v.length);
+          if (p < this.ownedBufs.length) this.ownedBufs[p] = b;
+          else this.ownedBufs.push(b);
+        }
+        const bb = b!;
+        for (let i = 0; i < v.length; i++) bb[i] = v[i];
+        vals[p] = bb;
       }
       this.steps++;
       this.lastGate = gate;

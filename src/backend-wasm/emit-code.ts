@@ -200,7 +200,7 @@ export class CodeEmitter {
             const conds = o.conds.map((c) => `${c.negate ? "!" : ""}(${this.ex.expr(c.expr, G(c.inst))})`);
             const body: string[] = [`const o${site.id} = ${spec ? `S.offerSaved(${site.id}, t${k}_save())` : `S.offer(${site.id})`};`];
             o.offers.forEach((of, p) => {
-              if (of.kind === "emit") body.push(`enc${baseOf(of.expr.type).index}(W, ${this.ex.expr(of.expr, G(o.inst))}); o${site!.id}.emit[${p}] = W.take();`);
+              if (of.kind === "emit") body.push(`enc${baseOf(of.expr.type).index}(W, ${this.ex.expr(of.expr, G(o.inst))}); o${site!.id}.emit[${p}] = ${spec ? "W.take()" : `W.takeInto(o${site!.id}.emit[${p}])`};`);
             });
             lines.push(conds.length > 0 ? `if (${conds.join(" && ")}) { ${body.join(" ")} }` : body.join(" "));
           });
