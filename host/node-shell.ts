@@ -22,8 +22,8 @@ export interface EngineOut {
   send(node: string, messages: readonly WireMessage[]): void;
   /** An action this node logs (see trace-log.ts): participants with their sequence numbers. */
   action(parts: readonly Participation[], label: string): void;
-  /** Something changed: the shell may start a quiescence probe. */
-  changed(): void;
+  /** A message the engine could not take (logged, never a crash). */
+  refuse(what: string): void;
 }
 
 export interface NodeEngine {
@@ -215,7 +215,9 @@ export function runNode(o: NodeShellOptions): Promise<Verdict> {
     action(parts, label) {
       o.log?.(logLine(parts, label));
     },
-    changed() {},
+    refuse(what) {
+      say(`refused ${what}`);
+    },
   };
 
   const onSigint = (): void => {
