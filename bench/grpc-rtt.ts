@@ -1,8 +1,10 @@
-// The transport's floor: round trips between two Node processes on loopback, over a raw
-// grpc-js bidirectional stream, over raw TCP, and over lntc's GrpcTransport (framing,
-// batching and the wire codec on top of the same stream). Exported for `npm run bench`
-// (measureGrpcPingpong, measureTcpPingpong, measureTransportPingpong); run alone with
-// `node dist/bench/grpc-rtt.js [seconds]`.
+// The transport's floor and what a rendezvous costs on top of it, between two Node
+// processes on loopback: round trips over raw TCP, over a raw grpc-js bidirectional
+// stream, over lntc's GrpcTransport (framing, batching and the wire codec on the same
+// stream), and sequential two-party rendezvous negotiated by the protocol core (JS build)
+// between a task on each node, the gate's manager beside one of them. Exported for
+// `npm run bench` (measureGrpcPingpong, measureTcpPingpong, measureTransportPingpong,
+// measureRendezvous); run alone with `node dist/bench/grpc-rtt.js [seconds]`.
 
 import * as grpc from "@grpc/grpc-js";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -11,6 +13,9 @@ import { createServer, connect as netConnect, type Socket } from "node:net";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { GrpcTransport } from "../host/transport-grpc.js";
 import type { NodeAddress } from "../host/transport.js";
+import { ProtocolEngine, type SystemLayout, type TaskDriver } from "../host/node-engine-js.js";
+import type { EngineOut } from "../host/node-shell.js";
+import { GUARD_NONE, Offer, TableOracle } from "../runtime-as/protocol/index.js";
 
 export interface RttFigures {
   readonly perSecond: number;
@@ -182,6 +187,75 @@ export async function measureTransportPingpong(ctx: RttContext = {}): Promise<Rt
   }
 }
 
+/** Tasks 0 (node a) and 1 (node b) synchronize on gate 0 for ever; its manager is on a. */
+const RDV_LAYOUT: SystemLayout = {
+  taskCount: 2,
+  taskNode: ["a", "b"],
+  gateManager: [0],
+  managers: [{ node: "a", gates: [0], vectors: [[[0, 1]]] }],
+  taskNames: ["T0", "T1"],
+  label: () => "G",
+};
+
+class Loop implements TaskDriver {
+  fired = 0;
+  constructor(private readonly onFire: () => void = () => {}) {}
+  offers(): { offers: Offer[]; internal: boolean } {
+    return { offers: [new Offer(0, 0, GUARD_NONE, new Uint8Array(0), [])], internal: false };
+  }
+  fire(): void {
+    this.fired++;
+    this.onFire();
+  }
+}
+
+function engineOut(t: GrpcTransport): EngineOut {
+  return { send: (node, ms) => t.send(node, ms), action: () => {}, refuse: () => {} };
+}
+
+/**
+ * Sequential two-party rendezvous between a task on each of two nodes (one network round
+ * trip each: the remote task's READY, then its COMMIT), timed between consecutive firings
+ * of the local task.
+ */
+export async function measureRendezvous(ctx: RttContext = {}): Promise<RttFigures & { messagesPerRendezvous: number }> {
+  const [pa, pb] = await twoPorts();
+  const nodes: NodeAddress[] = [
+    { name: "a", host: "127.0.0.1", port: pa },
+    { name: "b", host: "127.0.0.1", port: pb },
+  ];
+  const { child } = await startEcho("rendezvous", [String(pa), String(pb)]);
+  const t = new GrpcTransport({ nodes, self: "a", deploymentHash: HASH, log: () => {} });
+  const stamps: bigint[] = [];
+  let recording = false;
+  const driver = new Loop(() => {
+    if (recording) stamps.push(process.hrtime.bigint());
+  });
+  const engine = new ProtocolEngine("a", RDV_LAYOUT, new Map([[0, driver]]), new TableOracle([]));
+  t.onMessages((from, ms) => engine.deliver(from, ms));
+  try {
+    await t.start();
+    engine.start(engineOut(t));
+    await new Promise((r) => setTimeout(r, 300));
+    const before = { actions: engine.actions, msgs: engine.localMessages + engine.networkMessages };
+    recording = true;
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, budget(ctx)));
+    recording = false;
+    const elapsed = performance.now() - t0;
+    const samples: number[] = [];
+    for (let i = 1; i < stamps.length; i++) samples.push(Number(stamps[i]! - stamps[i - 1]!));
+    const actions = engine.actions - before.actions;
+    // The remote task's messages are counted on node a too: its READY arrives, its COMMIT leaves.
+    const msgs = engine.localMessages + engine.networkMessages - before.msgs;
+    const f = figures(samples, elapsed, [process.pid, child.pid!], "two tasks on two nodes, one gate, manager with T0; protocol core (JS build) over lntc's GrpcTransport");
+    return { ...f, messagesPerRendezvous: actions > 0 ? (msgs + actions) / actions : 0 };
+  } finally {
+    await t.close();
+    stop(child);
+  }
+}
+
 async function serve(kind: string, args: string[]): Promise<void> {
   if (kind === "grpc") {
     const server = new grpc.Server();
@@ -194,6 +268,24 @@ async function serve(kind: string, args: string[]): Promise<void> {
   } else if (kind === "tcp") {
     const server = createServer({ noDelay: true }, (s) => s.on("data", (d) => s.write(d)));
     server.listen(0, "127.0.0.1", () => process.stdout.write(`port ${(server.address() as { port: number }).port}\n`));
+  } else if (kind === "rendezvous") {
+    const [pa, pb] = args.map(Number);
+    const t = new GrpcTransport({
+      nodes: [
+        { name: "a", host: "127.0.0.1", port: pa! },
+        { name: "b", host: "127.0.0.1", port: pb! },
+      ],
+      self: "b",
+      deploymentHash: HASH,
+      log: () => {},
+    });
+    const engine = new ProtocolEngine("b", RDV_LAYOUT, new Map([[1, new Loop()]]), new TableOracle([]));
+    t.onMessages((from, ms) => engine.deliver(from, ms));
+    t.onPeerDown(() => process.exit(0));
+    t.onPeerLeft(() => process.exit(0));
+    process.stdout.write(`port ${pb}\n`);
+    await t.start();
+    engine.start(engineOut(t));
   } else {
     const [pa, pb] = args.map(Number);
     const t = new GrpcTransport({
@@ -226,7 +318,9 @@ async function main(): Promise<void> {
   process.stdout.write(fmt("raw gRPC stream", g) + "\n");
   const tr = await measureTransportPingpong(ctx);
   process.stdout.write(fmt("lntc transport", tr) + "\n");
-  process.stdout.write(`gRPC / TCP p50: ${(g.p50Us / tcp.p50Us).toFixed(2)}x; transport / gRPC p50: ${(tr.p50Us / g.p50Us).toFixed(2)}x\n`);
+  const rdv = await measureRendezvous(ctx);
+  process.stdout.write(fmt("rendezvous", rdv).replace("round trips/s", "rendezvous/s ") + `  ${rdv.messagesPerRendezvous.toFixed(2)} msgs/rdv\n`);
+  process.stdout.write(`gRPC / TCP p50: ${(g.p50Us / tcp.p50Us).toFixed(2)}x; transport / gRPC p50: ${(tr.p50Us / g.p50Us).toFixed(2)}x; rendezvous / gRPC p50: ${(rdv.p50Us / g.p50Us).toFixed(2)}x\n`);
   process.exit(0);
 }
 
