@@ -117,6 +117,13 @@ export function rd(b: Uint8Array): Reader {
   return RD;
 }
 
+/** FNV-1a over a value's encoding. */
+export function hashBytes(b: Uint8Array): u32 {
+  let h: u32 = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = (h ^ <u32>b[i]) * 0x01000193;
+  return h;
+}
+
 export function bytesEq(a: Uint8Array, b: Uint8Array): bool {
   if (a.length != b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;

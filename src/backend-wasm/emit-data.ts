@@ -140,7 +140,8 @@ function typeCode(t: TypeDecl): string[] {
   const k = t.index;
   const T = asType(t);
   const d = t.def;
-  const o: string[] = [];
+  // hashing through the canonical encoding (equal values, equal bytes); asc keeps only what is used
+  const o: string[] = [`function hash${k}(v: ${T}): u32 { enc${k}(W, v); return hashBytes(W.take()); }`];
   switch (d.kind) {
     case "bool":
       o.push(
@@ -339,7 +340,6 @@ function typeCode(t: TypeDecl): string[] {
     case "subtype":
       break;
   }
-  void T;
   return o;
 }
 

@@ -91,3 +91,13 @@ test("every shared model generates", () => {
     assert.notEqual(typeof g, "string", `${name}: ${String(g)}`);
   }
 });
+
+test("generation is deterministic: the same model gives the same AssemblyScript and manifest", () => {
+  for (const name of ["philosophers", "buffer"]) {
+    const a = generateText(modelFromFile(join(sharedModels, `${name}.lnt`)));
+    const b = generateText(modelFromFile(join(sharedModels, `${name}.lnt`)));
+    assert.ok(typeof a !== "string" && typeof b !== "string");
+    assert.equal(a.source, b.source);
+    assert.deepEqual(a.manifest, b.manifest);
+  }
+});

@@ -14,6 +14,9 @@ import { EmbeddedModel, type RunResult, type Stop, type TaskWait } from "../../.
 import { TraceChecker } from "../../semantics/trace-check.js";
 import { LntRuntimeError } from "../../semantics/values.js";
 
+/** Actions run between two turns of the event loop. */
+const SLICE = 4096;
+
 class CheckRefused {
   constructor(readonly label: string, readonly possible: readonly string[]) {}
 }
@@ -106,7 +109,17 @@ model or --check violation, 2 usage or I/O error.`,
     };
     let result: RunResult;
     try {
-      result = run.run(steps);
+      // In slices, giving the event loop a turn between them, so that the actions
+      // appear as they happen on a pipe too.
+      let left = steps;
+      for (;;) {
+        const slice = Math.min(left, SLICE);
+        result = run.run(slice);
+        left -= slice;
+        if (result.end !== "steps" || left === 0) break;
+        flush();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     } finally {
       flush();
       if (traceFd !== undefined) closeSync(traceFd);
