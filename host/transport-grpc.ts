@@ -153,7 +153,7 @@ export class GrpcTransport implements Transport {
       l.lastHeard = now;
       if (l.dialer) this.dial(l);
     }
-    this.timer = setInterval(() => this.tick(), Math.max(10, Math.floor(this.opts.heartbeatMs / 2)));
+    this.timer = setInterval(() => this.tick(), Math.max(10, Math.floor(this.opts.heartbeatMs / 4)));
     this.timer.unref();
     const started = Date.now();
     await new Promise<void>((resolve, reject) => {
@@ -226,10 +226,11 @@ export class GrpcTransport implements Transport {
     const server = this.server;
     if (server) {
       await new Promise<void>((resolve) => {
+        // Calls from a vanished peer never end by themselves: do not wait for them long.
         const t = setTimeout(() => {
           server.forceShutdown();
           resolve();
-        }, 300);
+        }, 100);
         server.tryShutdown(() => {
           clearTimeout(t);
           resolve();

@@ -78,6 +78,7 @@ test("two nodes in separate network namespaces exchange messages; a cut link is 
       assert.match(a.stderr, /node b is down/);
       assert.match(b.stderr, /node a is down/);
       for (const n of [a, b]) assert.ok(n.exitedAt - t0 < 2000, `node ${n.name} took ${n.exitedAt - t0} ms`);
+      t.diagnostic(`cut link detected: a after ${a.exitedAt - t0} ms, b after ${b.exitedAt - t0} ms`);
     });
   } finally {
     for (const ns of [nsA, nsB]) {
