@@ -63,7 +63,10 @@ export type Term =
   | { readonly kind: "specalt"; readonly branches: readonly number[] }
   | { readonly kind: "stop" }
   | { readonly kind: "terminate" }
+  /** Raises an exception no enclosing `trap` of this code handles by name: on to `dispatch`, else out. */
   | { readonly kind: "raise"; readonly exception: GateDecl; readonly span: Span }
+  /** The handlers of a `trap`, selected by the raised exception's run-time id. */
+  | { readonly kind: "dispatch"; readonly handlers: readonly { readonly exception: GateDecl; readonly to: number }[] }
   /** A function that ends without `return`. */
   | { readonly kind: "noreturn"; readonly owner: FunctionDecl };
 
@@ -72,6 +75,11 @@ export interface Block {
   readonly instrs: Instr[];
   term: Term;
   readonly span: Span | undefined;
+  /**
+   * Where a raised exception goes from this block: the `dispatch` block of the innermost
+   * enclosing `trap`, or undefined (out of the function, or uncaught in a task).
+   */
+  readonly dispatch: number | undefined;
 }
 
 export interface Automaton {
@@ -88,6 +96,9 @@ interface Ctx {
   readonly breaks: ReadonlyMap<number, number>;
   /** Processes being lowered, for the non-tail recursion check. */
   readonly stack: readonly ProcessDecl[];
+  /** The innermost `trap`'s dispatch block, and the handlers known by name. */
+  readonly dispatch: number | undefined;
+  readonly handlers: ReadonlyMap<GateDecl, number>;
 }
 
 export interface LowerHooks {
@@ -109,8 +120,11 @@ export class Lowerer {
     return inst;
   }
 
+  /** The dispatch of the code being lowered (set around `stmt`). */
+  private dispatch: number | undefined = undefined;
+
   block(span: Span | undefined, term: Term = { kind: "stop" }, instrs: Instr[] = []): Block {
-    const b: Block = { id: this.blocks.length, instrs, term, span };
+    const b: Block = { id: this.blocks.length, instrs, term, span, dispatch: this.dispatch };
     this.blocks.push(b);
     return b;
   }
@@ -118,12 +132,12 @@ export class Lowerer {
   /** Lowers a task: its body in `inst`, terminating the task at the end. */
   lowerTask(body: Stmt, inst: Instance, env: ReadonlyMap<GateDecl, number>, stack: readonly ProcessDecl[]): number {
     const end = this.block(undefined, { kind: "terminate" });
-    return this.stmt(body, end.id, { inst, env, exit: end.id, breaks: new Map(), stack });
+    return this.stmt(body, end.id, { inst, env, exit: end.id, breaks: new Map(), stack, dispatch: undefined, handlers: new Map() });
   }
 
   lowerFunction(fn: FunctionDecl, inst: Instance): number {
     const end = this.block(fn.span, fn.result ? { kind: "noreturn", owner: fn } : { kind: "return", inst, value: undefined });
-    return this.stmt(fn.body!, end.id, { inst, env: new Map(), exit: end.id, breaks: new Map(), stack: [] });
+    return this.stmt(fn.body!, end.id, { inst, env: new Map(), exit: end.id, breaks: new Map(), stack: [], dispatch: undefined, handlers: new Map() });
   }
 
   private goto(span: Span | undefined, to: number): number {
@@ -131,6 +145,16 @@ export class Lowerer {
   }
 
   stmt(s: Stmt, k: number, c: Ctx): number {
+    const saved = this.dispatch;
+    this.dispatch = c.dispatch;
+    try {
+      return this.stmtIn(s, k, c);
+    } finally {
+      this.dispatch = saved;
+    }
+  }
+
+  private stmtIn(s: Stmt, k: number, c: Ctx): number {
     switch (s.kind) {
       case "null":
         return k;
@@ -147,8 +171,11 @@ export class Lowerer {
         return this.block(s.span, { kind: "goto", to: k }, [{ kind: "call", inst: c.inst, stmt: s }]).id;
       case "return":
         return this.block(s.span, { kind: "return", inst: c.inst, value: s.value }).id;
-      case "raise":
+      case "raise": {
+        const h = c.handlers.get(s.exception);
+        if (h !== undefined) return this.goto(s.span, h);
         return this.block(s.span, { kind: "raise", exception: s.exception, span: s.span }).id;
+      }
       case "var":
         return this.stmt(s.body, k, c);
       case "if": {
@@ -193,8 +220,13 @@ export class Lowerer {
         return this.goto(s.span, c.breaks.get(s.label.id)!);
       case "assert":
         return this.block(s.span, { kind: "goto", to: k }, [{ kind: "assert", inst: c.inst, cond: s.cond, span: s.span }]).id;
-      case "trap":
-        throw new BackendError(Msg.BackendUnsupported, s.span, ["'trap'"]);
+      case "trap": {
+        const handlers = s.handlers.map((h) => ({ exception: h.exception, to: this.stmt(h.body, k, c) }));
+        const d = this.block(s.span, { kind: "dispatch", handlers });
+        const named = new Map(c.handlers);
+        for (const h of handlers) named.set(h.exception, h.to);
+        return this.stmt(s.body, k, { ...c, dispatch: d.id, handlers: named });
+      }
       case "stop":
         return this.block(s.span, { kind: "stop" }).id;
       case "internal":
@@ -243,7 +275,7 @@ export class Lowerer {
       const entry = this.block(callee.span);
       target = { inst, entry: entry.id };
       this.byKey.set(key, target);
-      const body = this.stmt(callee.body, k, { inst, env, exit: k, breaks: new Map(), stack: [...c.stack, callee] });
+      const body = this.stmt(callee.body, k, { inst, env, exit: k, breaks: new Map(), stack: [...c.stack, callee], dispatch: c.dispatch, handlers: new Map() });
       entry.term = { kind: "goto", to: body };
     }
     const pairs = callee.params.map((p, i) => ({ variable: p.variable, value: (s.args[i] as { expr: Expr }).expr }));
@@ -290,6 +322,8 @@ export class Lowerer {
         throw new BackendError(Msg.AltPreActionCode, b.span ?? span, ["termination"]);
       case "raise":
         throw new BackendError(Msg.AltPreActionCode, t.span, ["'raise'"]);
+      case "dispatch":
+        throw new BackendError(Msg.AltPreActionCode, b.span ?? span, ["a 'trap'"]);
       case "noreturn":
         throw new BackendError(Msg.AltPreActionCode, span, ["termination"]);
     }

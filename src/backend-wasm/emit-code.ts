@@ -10,7 +10,7 @@ import type { Span } from "../frontend/source.js";
 import { Msg } from "../frontend/diagnostic-messages.js";
 import { BackendError, Lowerer, type Block, type Instance, type Instr, type OfferIR, type Term } from "./automata.js";
 import { asType, baseOf, cardinality, defaultOf } from "./emit-data.js";
-import { ExprEmitter, type Resolve } from "./emit-expr.js";
+import { ExprEmitter, mayRaise, type Resolve } from "./emit-expr.js";
 
 /** Silent steps a task may take between two actions before it is reported as looping (as the reference semantics). */
 export const SILENT_BUDGET = 5_000_000;
@@ -64,7 +64,7 @@ export class CodeEmitter {
 
   private stubFunction(fn: FunctionDecl, i: number, err: BackendError): string {
     const id = this.ex.error(err.msg, err.span, err.args.map(String));
-    const params = fn.params.map((p, j) => `v${j}: ${asType(p.variable.type)}`).join(", ");
+    const params = [...fn.params.map((p, j) => `v${j}: ${asType(p.variable.type)}`), ...fn.exceptions.map((_g, j) => `x${j}: i32`)].join(", ");
     const res = fn.result ? asType(fn.result) : "void";
     return `function f${i}(${params}): ${res} {\n  fail(${id}, 0);\n  ${fn.result ? `return ${defaultOf(fn.result)};` : "return;"}\n}`;
   }
@@ -76,13 +76,15 @@ export class CodeEmitter {
     const R: Resolve = (v) => `v${v.index}`;
     const lines: string[] = [];
     for (const [j, p] of fn.params.entries()) if (p.mode !== "in" && p.mode !== "in var") lines.push(`let fo${i}_${j}: ${asType(p.variable.type)} = ${defaultOf(p.variable.type)};`);
-    const params = fn.params.map((p, j) => `v${j}: ${asType(p.variable.type)}`).join(", ");
+    const params = [...fn.params.map((p, j) => `v${j}: ${asType(p.variable.type)}`), ...fn.exceptions.map((_g, j) => `x${j}: i32`)].join(", ");
     const res = fn.result ? asType(fn.result) : "void";
+    this.ex.formalExceptions = fn.exceptions;
     lines.push(`function f${i}(${params}): ${res} {`);
     for (const v of fn.variables.slice(fn.params.length)) lines.push(`  let v${v.index}: ${asType(v.type)} = ${defaultOf(v.type)};`);
     for (const r of fn.requires) lines.push(`  if (!(${this.ex.expr(r, R)})) fail(${this.ex.error(Msg.RequireFailed, r.span, [fn.name])}, 0);`);
     lines.push(`  let pc = ${entry};`, `  while (true) {`, `    switch (pc) {`);
     for (const b of low.blocks) lines.push(this.block(b, { R: () => R, fn, fnIndex: i }));
+    this.ex.formalExceptions = [];
     lines.push(`      default: unreachable();`, `    }`, `  }`);
     lines.push(fn.result ? `  return ${defaultOf(fn.result)};` : "", `}`);
     return lines.join("\n");
@@ -92,15 +94,21 @@ export class CodeEmitter {
 
   private block(b: Block, m: BlockMode): string {
     const code: string[] = [`      case ${b.id}: {`];
-    for (const ins of b.instrs) code.push("        " + this.instr(ins, m));
+    for (const ins of b.instrs) code.push("        " + this.instr(ins, m, instrMayRaise(ins) ? `if (EXC != 0) { ${this.propagate(b, m)} }` : undefined));
     code.push("        " + this.term(b, b.term, m).replace(/\n/g, "\n        "));
     code.push(`      }`);
     return code.join("\n");
   }
 
-  private instr(ins: Instr, m: BlockMode): string {
+  /** `check`: when the instruction may raise, the code that tests for it, placed before any variable is written. */
+  private instr(ins: Instr, m: BlockMode, check?: string): string {
+    const chk = check ?? "";
     switch (ins.kind) {
       case "assign":
+        if (check) {
+          const t = this.ex.fresh("v");
+          return `{ const ${t} = ${this.ex.expr(ins.value, m.R(ins.inst))}; ${chk} ${m.R(ins.inst)(ins.variable)} = ${t}; }`;
+        }
         return `${m.R(ins.inst)(ins.variable)} = ${this.ex.expr(ins.value, m.R(ins.inst))};`;
       case "pass": {
         const from = m.R(ins.from);
@@ -109,10 +117,10 @@ export class CodeEmitter {
           const t = this.ex.fresh("a");
           return { t, decl: `const ${t}: ${asType(p.variable.type)} = ${this.ex.expr(p.value, from)};`, set: `${to(p.variable)} = ${t};` };
         });
-        return `{ ${tmps.map((x) => x.decl).join(" ")} ${tmps.map((x) => x.set).join(" ")} }`;
+        return `{ ${tmps.map((x) => x.decl).join(" ")} ${chk} ${tmps.map((x) => x.set).join(" ")} }`;
       }
       case "assert":
-        return `if (!(${this.ex.expr(ins.cond, m.R(ins.inst))})) fail(${this.ex.error(Msg.AssertFailed, ins.span)}, 0);`;
+        return `{ const ok = ${this.ex.expr(ins.cond, m.R(ins.inst))}; ${chk} if (!ok) fail(${this.ex.error(Msg.AssertFailed, ins.span)}, 0); }`;
       case "call": {
         const s = ins.stmt;
         const R = m.R(ins.inst);
@@ -120,9 +128,13 @@ export class CodeEmitter {
         const i = this.fnIndex.get(s.fn);
         if (i === undefined || !s.fn.body) throw new BackendError(Msg.BackendUnsupported, s.span, [`function '${s.fn.name}' (no body)`]);
         const args = s.args.map((a, j) => (a.kind === "in" ? this.ex.expr(a.expr, R) : a.kind === "in out" ? R(a.variable) : defaultOf(s.fn.params[j]!.variable.type)));
-        const call = `f${i}(${args.join(", ")})`;
+        const call = `f${i}(${[...args, ...s.exceptions.map((g) => this.ex.exc(g))].join(", ")})`;
         const outs = s.args.map((a, j) => (a.kind === "in" ? "" : `${R(a.variable)} = fo${i}_${j};`)).join(" ");
-        return `${s.result ? `${R(s.result)} = ` : ""}${call}; ${outs}`;
+        if (s.result) {
+          const t = this.ex.fresh("v");
+          return `{ const ${t} = ${call}; ${chk} ${R(s.result)} = ${t}; ${outs} }`;
+        }
+        return `{ ${call}; ${chk} ${outs} }`;
       }
     }
   }
@@ -132,6 +144,7 @@ export class CodeEmitter {
       case "goto":
         return `pc = ${t.to}; continue;`;
       case "if":
+        if (mayRaise(t.cond)) return `pc = (${this.ex.expr(t.cond, m.R(t.inst))}) ? ${t.then} : ${t.else};\nif (EXC != 0) { ${this.propagate(b, m)} }\ncontinue;`;
         return `pc = (${this.ex.expr(t.cond, m.R(t.inst))}) ? ${t.then} : ${t.else}; continue;`;
       case "case": {
         const R = m.R(t.inst);
@@ -153,11 +166,23 @@ export class CodeEmitter {
       case "noreturn":
         return `fail(${this.ex.error(Msg.NoReturnValue, t.owner.span, [t.owner.name])}, 0);\nunreachable();`;
       case "raise":
-        return `fail(${this.ex.error(Msg.ExceptionNotCaught, t.span, [t.exception.name])}, 0);\nunreachable();`;
+        return `EXC = ${this.ex.exc(t.exception)};\n${this.propagate(b, m, t.span)}`;
+      case "dispatch": {
+        const lines = t.handlers.map((h) => `if (EXC == ${this.ex.exc(h.exception)}) { EXC = 0; pc = ${h.to}; continue; }`);
+        lines.push(this.propagate(b, m));
+        return lines.join("\n");
+      }
       default:
         if (!m.taskTerm) throw new BackendError(Msg.BackendUnsupported, b.span, [t.kind]);
         return m.taskTerm(b, t);
     }
+  }
+
+  /** Code that sends the raised exception (in EXC) on: to the enclosing trap, out of the function, or a run-time error. */
+  private propagate(b: Block, m: BlockMode, span?: Span): string {
+    if (b.dispatch !== undefined) return `pc = ${b.dispatch}; continue;`;
+    if (m.fn) return m.fn.result ? `return ${defaultOf(m.fn.result)};` : "return;";
+    return `failText(${this.ex.error(Msg.ExceptionNotCaught, span ?? b.span, ["$value"])}, excName(EXC));\nunreachable();`;
   }
 
   // ---- tasks
@@ -315,6 +340,19 @@ export class CodeEmitter {
       if (of.kind === "receive") inner = this.ex.match(of.pattern, vals[p]!, R, inner);
     }
     return [`    case ${site.id}: {`, `      if (o.saved !== null) t${k}_load(o.saved!);`, ...lines.map((l) => "      " + l), "      " + inner.replace(/\n/g, "\n      "), `      t${k}_run();`, `      return;`, `    }`];
+  }
+}
+
+function instrMayRaise(i: Instr): boolean {
+  switch (i.kind) {
+    case "assign":
+      return mayRaise(i.value);
+    case "pass":
+      return i.pairs.some((p) => mayRaise(p.value));
+    case "call":
+      return i.stmt.fn.exceptions.length > 0 || i.stmt.args.some((a) => a.kind === "in" && mayRaise(a.expr));
+    case "assert":
+      return mayRaise(i.cond);
   }
 }
 

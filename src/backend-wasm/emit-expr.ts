@@ -2,7 +2,7 @@
 // that can fail at run time (overflow, division by zero, a missing field, an empty
 // list) gets an id in the error table, which the manifest maps back to a source span.
 
-import type { Expr, FunctionDecl, Pattern, TypeDecl, VarDecl } from "../frontend/model.js";
+import type { Expr, FunctionDecl, GateDecl, Pattern, TypeDecl, VarDecl } from "../frontend/model.js";
 import type { Span } from "../frontend/source.js";
 import { Msg, type DiagnosticMessage } from "../frontend/diagnostic-messages.js";
 import { BackendError } from "./automata.js";
@@ -40,6 +40,25 @@ export class ExprEmitter {
   }
 
   constructor(readonly fnIndex: ReadonlyMap<FunctionDecl, number>) {}
+
+  /** Run-time ids of exceptions (0: none raised; 1: `unexpected`). */
+  readonly excIds = new Map<GateDecl, number>();
+  /** The exception parameters of the function being emitted (passed as i32 ids). */
+  formalExceptions: readonly GateDecl[] = [];
+
+  excId(g: GateDecl): number {
+    let id = this.excIds.get(g);
+    if (id === undefined) this.excIds.set(g, (id = this.excIds.size + 2));
+    return id;
+  }
+
+  /** The AS expression of an exception's run-time id where it is named. */
+  exc(g: GateDecl): string {
+    const i = this.formalExceptions.indexOf(g);
+    if (i >= 0) return `x${i}`;
+    if (g.index === -1) return "1";
+    return String(this.excId(g));
+  }
 
   overflow(t: TypeDecl, span: Span): number {
     const b = bounds(t)!;
@@ -122,7 +141,7 @@ export class ExprEmitter {
         if (e.fn.builtin) return this.builtin(e, args);
         const i = this.fnIndex.get(e.fn);
         if (i === undefined || !e.fn.body) throw new BackendError(Msg.BackendUnsupported, e.span, [`function '${e.fn.name}' (no body)`]);
-        return `f${i}(${args.join(", ")})`;
+        return `f${i}(${[...args, ...e.exceptions.map((g) => this.exc(g))].join(", ")})`;
       }
     }
   }
@@ -354,6 +373,30 @@ export class ExprEmitter {
         return `{ const ${v} = (${value})!; if (${v}.tag == ${p.ctor.index}) {\n${inner}\n} }`;
       }
     }
+  }
+}
+
+/** Whether evaluating `e` may raise an exception (a call of a function that declares some). */
+export function mayRaise(e: Expr): boolean {
+  switch (e.kind) {
+    case "call":
+      return e.fn.exceptions.length > 0 || e.args.some(mayRaise);
+    case "ctor":
+      return e.args.some(mayRaise);
+    case "field":
+      return mayRaise(e.target);
+    case "update":
+      return mayRaise(e.target) || e.updates.some((u) => mayRaise(u.value));
+    case "index":
+      return mayRaise(e.target) || mayRaise(e.index);
+    case "collection":
+      return e.elements.some(mayRaise);
+    case "convert":
+      return mayRaise(e.expr);
+    case "lazy":
+      return mayRaise(e.left) || mayRaise(e.right);
+    default:
+      return false;
   }
 }
 
