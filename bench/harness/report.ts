@@ -89,6 +89,8 @@ interface Cells {
   readonly p99: string;
   readonly msgs: string;
   readonly rss: string;
+  readonly wasm: string;
+  readonly start: string;
   readonly extra: string;
   readonly ratios: string;
 }
@@ -106,9 +108,8 @@ function cells(report: BenchReport, terse = false): Cells[] {
   return sortedRows(report.rows).map((r) => {
     const f = r.figures;
     const extra: string[] = [];
-    if (f?.wasmBytes?.length) extra.push(`wasm ${f.wasmBytes.length} x <= ${formatBytes(Math.max(...f.wasmBytes))}`);
-    if (f?.startupMs !== undefined) extra.push(`first action ${f.startupMs.toFixed(0)} ms`);
     if (f?.note) extra.push(f.note);
+    const wasm = f?.wasmBytes?.length ? (f.wasmBytes.length === 1 ? formatBytes(f.wasmBytes[0]!) : `${f.wasmBytes.length} x <= ${formatBytes(Math.max(...f.wasmBytes))}`) : "";
     return {
       scenario: r.scenario,
       mode: r.mode,
@@ -118,14 +119,18 @@ function cells(report: BenchReport, terse = false): Cells[] {
       p99: f ? formatUs(f.p99Us) : "",
       msgs: f?.messagesPerRendezvous !== undefined ? f.messagesPerRendezvous.toFixed(2) : "",
       rss: f ? rssCell(f) : "",
+      wasm,
+      start: f?.startupMs !== undefined ? `${f.startupMs.toFixed(0)} ms` : "",
       extra: f ? extra.join("; ") : `not available: ${r.notAvailable ?? "?"}`,
       ratios: f ? ratioCell(r, report.ratios, names, terse) : "",
     };
   });
 }
 
-const HEADERS: Cells = { scenario: "scenario", mode: "mode", name: "measurement", rate: "rdv/s", p50: "p50", p99: "p99", msgs: "msgs/rdv", rss: "peak RSS", extra: "notes", ratios: "vs baselines" };
-const COLUMNS: readonly (keyof Cells)[] = ["scenario", "mode", "name", "rate", "p50", "p99", "msgs", "rss", "ratios", "extra"];
+const HEADERS: Cells = { scenario: "scenario", mode: "mode", name: "measurement", rate: "rdv/s", p50: "p50", p99: "p99", msgs: "msgs/rdv", rss: "peak RSS", wasm: ".wasm", start: "1st action", extra: "notes", ratios: "vs baselines" };
+const COLUMNS: readonly (keyof Cells)[] = ["scenario", "mode", "name", "rate", "p50", "p99", "msgs", "rss", "wasm", "start", "ratios", "extra"];
+
+const RIGHT: ReadonlySet<keyof Cells> = new Set(["rate", "p50", "p99", "msgs", "wasm", "start"]);
 
 /** The terminal table: fixed-width columns, the scenario written once per group. */
 export function terminalTable(report: BenchReport): string {
@@ -134,7 +139,7 @@ export function terminalTable(report: BenchReport): string {
   const widths = COLUMNS.map((k) => Math.min(k === "ratios" ? 110 : k === "extra" ? 60 : 40, Math.max(HEADERS[k].length, ...shown.map((c) => c[k].length))));
   const line = (c: Cells): string => COLUMNS.map((k, i) => {
     const v = c[k].length > widths[i]! ? c[k].slice(0, widths[i]! - 1) + "…" : c[k];
-    return k === "rate" || k === "p50" || k === "p99" || k === "msgs" ? v.padStart(widths[i]!) : v.padEnd(widths[i]!);
+    return RIGHT.has(k) ? v.padStart(widths[i]!) : v.padEnd(widths[i]!);
   }).join("  ").trimEnd();
   const out = [line(HEADERS), widths.map((w) => "-".repeat(w)).join("  ")];
   shown.forEach((c, i) => {
@@ -160,9 +165,10 @@ export function markdown(report: BenchReport): string {
   lines.push(`Measured by \`npm run bench${report.quick ? " -- --quick" : ""}\` on ${report.date.slice(0, 10)} (${report.date}), ` +
     `${m.cpus} × ${m.cpuModel}, ${formatBytes(m.memBytes)}, Node ${m.node}, ${m.platform}; the run took ${(report.totalMs / 1000).toFixed(0)} s. ` +
     "Rendezvous per second and latency per rendezvous (p50, p99); baselines were measured in the same run, and ratios are ours / baseline " +
-    "(p50 above 1x is slower, rate above 1x is faster). Distributed runs put one task per node on loopback.", "");
-  lines.push("| scenario | mode | measurement | rdv/s | p50 | p99 | msgs/rdv | peak RSS | vs baselines | notes |");
-  lines.push("|---|---|---|---:|---:|---:|---:|---|---|---|");
+    "(p50 above 1x is slower, rate above 1x is faster). Distributed runs put one task per node on loopback. " +
+    "Peak RSS is per process; .wasm is the size of each compiled module; 1st action is the time from `lntc run` to its first action.", "");
+  lines.push(`| ${COLUMNS.map((k) => HEADERS[k]).join(" | ")} |`);
+  lines.push(`|${COLUMNS.map((k) => (RIGHT.has(k) ? "---:" : "---")).join("|")}|`);
   for (const c of cells(report)) {
     lines.push(`| ${COLUMNS.map((k) => mdEscape(c[k])).join(" | ")} |`);
   }

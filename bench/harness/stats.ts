@@ -29,6 +29,34 @@ export function summarize(latenciesUs: number[], operations: number, elapsedMs: 
 const now = (): number => performance.now();
 
 /**
+ * A uniform sample of at most `size` latencies (reservoir sampling), so that a long run
+ * of short operations does not grow the measuring process by its own samples.
+ */
+export class Reservoir {
+  private readonly data: Float64Array;
+  private seen = 0;
+  private rng = 0x9e3779b9;
+  constructor(readonly size = 100_000) {
+    this.data = new Float64Array(size);
+  }
+  add(v: number): void {
+    if (this.seen < this.size) this.data[this.seen] = v;
+    else {
+      // xorshift32: cheap, and good enough to pick which sample to replace.
+      this.rng ^= this.rng << 13;
+      this.rng ^= this.rng >>> 17;
+      this.rng ^= this.rng << 5;
+      const j = (this.rng >>> 0) % (this.seen + 1);
+      if (j < this.size) this.data[j] = v;
+    }
+    this.seen++;
+  }
+  values(): number[] {
+    return Array.from(this.data.subarray(0, Math.min(this.seen, this.size)));
+  }
+}
+
+/**
  * Runs `batch(count)` (which performs `count` operations) repeatedly for `budgetMs`,
  * after a warm-up of a tenth of it. Each batch of `batchSize` yields one latency sample,
  * its mean per operation.
@@ -36,7 +64,7 @@ const now = (): number => performance.now();
 export function sampleSync(batch: (count: number) => void, budgetMs: number, batchSize = 64): Sampled {
   const warmEnd = now() + budgetMs / 10;
   while (now() < warmEnd) batch(batchSize);
-  const lat: number[] = [];
+  const lat = new Reservoir();
   let ops = 0;
   const t0 = now();
   const end = t0 + budgetMs;
@@ -44,18 +72,18 @@ export function sampleSync(batch: (count: number) => void, budgetMs: number, bat
   while (t < end) {
     batch(batchSize);
     const t1 = now();
-    lat.push(((t1 - t) * 1000) / batchSize);
+    lat.add(((t1 - t) * 1000) / batchSize);
     ops += batchSize;
     t = t1;
   }
-  return summarize(lat, ops, t - t0);
+  return summarize(lat.values(), ops, t - t0);
 }
 
 /** As sampleSync, for operations that complete asynchronously. */
 export async function sampleAsync(batch: (count: number) => Promise<void>, budgetMs: number, batchSize = 64): Promise<Sampled> {
   const warmEnd = now() + budgetMs / 10;
   while (now() < warmEnd) await batch(batchSize);
-  const lat: number[] = [];
+  const lat = new Reservoir();
   let ops = 0;
   const t0 = now();
   const end = t0 + budgetMs;
@@ -63,11 +91,11 @@ export async function sampleAsync(batch: (count: number) => Promise<void>, budge
   while (t < end) {
     await batch(batchSize);
     const t1 = now();
-    lat.push(((t1 - t) * 1000) / batchSize);
+    lat.add(((t1 - t) * 1000) / batchSize);
     ops += batchSize;
     t = t1;
   }
-  return summarize(lat, ops, t - t0);
+  return summarize(lat.values(), ops, t - t0);
 }
 
 /** Formats a duration in microseconds with a unit that keeps 2-3 significant digits. */

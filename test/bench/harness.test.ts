@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../util/paths.js";
 import { computeRatios, evaluateTargets, latencySvg } from "../../bench/harness/report.js";
-import { quantile, summarize } from "../../bench/harness/stats.js";
+import { Reservoir, quantile, summarize } from "../../bench/harness/stats.js";
 import type { BenchReport, ResultRow } from "../../bench/harness/types.js";
 
 /** Checks that tags nest and close, attributes are quoted, and text holds no bare '<' or '&'. */
@@ -98,6 +98,13 @@ test("quantiles, ratios and targets", () => {
   assert.ok(Number.isNaN(quantile([], 0.5)));
   const s = summarize([5, 1, 3], 3, 1000);
   assert.deepEqual([s.p50Us, s.perSecond], [3, 3]);
+  // The reservoir keeps a bounded, uniform sample: its median stays near the stream's.
+  const r = new Reservoir(1000);
+  for (let i = 0; i < 100_000; i++) r.add(i);
+  const kept = r.values().sort((a, b) => a - b);
+  assert.equal(kept.length, 1000);
+  assert.ok(kept.every((v) => v >= 0 && v < 100_000));
+  assert.ok(Math.abs(quantile(kept, 0.5) - 50_000) < 10_000, `median ${quantile(kept, 0.5)}`);
 
   const row = (id: string, p50Us: number, compareWith: string[] = [], messagesPerRendezvous?: number): ResultRow => ({
     id, name: id, scenario: "pingpong", mode: "baseline", compareWith, elapsedMs: 1,
