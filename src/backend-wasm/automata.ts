@@ -46,6 +46,8 @@ export interface OfferIR {
   readonly conds: readonly Cond[];
   readonly to: number;
   readonly span: Span;
+  /** An offer of the interrupting behaviour of an enclosing `disrupt`. */
+  readonly disrupt?: boolean;
 }
 
 export type Term =
@@ -99,6 +101,9 @@ interface Ctx {
   /** The innermost `trap`'s dispatch block, and the handlers known by name. */
   readonly dispatch: number | undefined;
   readonly handlers: ReadonlyMap<GateDecl, number>;
+  /** The first offers of the interrupting behaviours of enclosing `disrupt`s: every stable state also makes them. */
+  readonly disrupts: readonly OfferIR[];
+  readonly disruptKey: string;
 }
 
 export interface LowerHooks {
@@ -132,12 +137,12 @@ export class Lowerer {
   /** Lowers a task: its body in `inst`, terminating the task at the end. */
   lowerTask(body: Stmt, inst: Instance, env: ReadonlyMap<GateDecl, number>, stack: readonly ProcessDecl[]): number {
     const end = this.block(undefined, { kind: "terminate" });
-    return this.stmt(body, end.id, { inst, env, exit: end.id, breaks: new Map(), stack, dispatch: undefined, handlers: new Map() });
+    return this.stmt(body, end.id, { inst, env, exit: end.id, breaks: new Map(), stack, dispatch: undefined, handlers: new Map(), disrupts: [], disruptKey: "" });
   }
 
   lowerFunction(fn: FunctionDecl, inst: Instance): number {
     const end = this.block(fn.span, fn.result ? { kind: "noreturn", owner: fn } : { kind: "return", inst, value: undefined });
-    return this.stmt(fn.body!, end.id, { inst, env: new Map(), exit: end.id, breaks: new Map(), stack: [], dispatch: undefined, handlers: new Map() });
+    return this.stmt(fn.body!, end.id, { inst, env: new Map(), exit: end.id, breaks: new Map(), stack: [], dispatch: undefined, handlers: new Map(), disrupts: [], disruptKey: "" });
   }
 
   private goto(span: Span | undefined, to: number): number {
@@ -230,11 +235,11 @@ export class Lowerer {
       case "stop":
         return this.block(s.span, { kind: "stop" }).id;
       case "internal":
-        return this.block(s.span, { kind: "stable", offers: [{ inst: c.inst, gate: -1, offers: [], where: undefined, conds: [], to: k, span: s.span }] }).id;
+        return this.block(s.span, { kind: "stable", offers: [{ inst: c.inst, gate: -1, offers: [], where: undefined, conds: [], to: k, span: s.span }, ...c.disrupts] }).id;
       case "comm": {
         const gate = c.env.get(s.gate);
         if (gate === undefined) throw new BackendError(Msg.BackendUnsupported, s.span, [`an action on '${s.gate.name}' (not a gate of the task)`]);
-        return this.block(s.span, { kind: "stable", offers: [{ inst: c.inst, gate, offers: s.offers, where: s.where, conds: [], to: k, span: s.span }] }).id;
+        return this.block(s.span, { kind: "stable", offers: [{ inst: c.inst, gate, offers: s.offers, where: s.where, conds: [], to: k, span: s.span }, ...c.disrupts] }).id;
       }
       case "pcall":
         return this.pcall(s, k, c);
@@ -247,7 +252,7 @@ export class Lowerer {
           if (!(err instanceof BackendError) || err.msg !== Msg.AltPreActionCode || !this.hooks) throw err;
           return this.block(s.span, { kind: "specalt", branches: entries }).id;
         }
-        return this.block(s.span, { kind: "stable", offers }).id;
+        return this.block(s.span, { kind: "stable", offers: [...offers.filter((o) => !o.disrupt), ...c.disrupts] }).id;
       }
       case "par":
         throw new BackendError(Msg.DynamicPar, s.span, ["par", this.hooks?.taskName ?? "?"]);
@@ -257,8 +262,19 @@ export class Lowerer {
         for (const g of s.gates) env.set(g, this.hooks.hiddenGate(g));
         return this.stmt(s.body, k, { ...c, env });
       }
-      case "disrupt":
-        throw new BackendError(Msg.BackendUnsupported, s.span, ["'disrupt'"]);
+      case "disrupt": {
+        // B2 may start at any stable state of B1, until B1 terminates (then it is over)
+        const by = this.stmt(s.by, k, c);
+        let first: OfferIR[];
+        try {
+          first = this.collect(by, [], new Set(), s.by.span);
+        } catch (err) {
+          if (err instanceof BackendError && err.msg === Msg.AltPreActionCode) throw new BackendError(Msg.BackendUnsupported, s.by.span, ["a 'disrupt' whose interrupting behaviour computes before its first action"]);
+          throw err;
+        }
+        const disrupts = [...c.disrupts, ...first.filter((o) => !o.disrupt).map((o) => ({ ...o, disrupt: true }))];
+        return this.stmt(s.body, k, { ...c, disrupts, disruptKey: `${c.disruptKey}/${by}` });
+      }
     }
   }
 
@@ -267,7 +283,7 @@ export class Lowerer {
     for (const a of s.args) if (a.kind !== "in") throw new BackendError(Msg.BackendUnsupported, s.span, ["a process call with 'out' or 'in out' parameters"]);
     const env = new Map(c.env);
     callee.gates.forEach((g, i) => env.set(g, c.env.get(s.gates[i]!)!));
-    const key = `${callee.name}#${this.processId(callee)}|${callee.gates.map((g) => env.get(g)).join(",")}|${k}`;
+    const key = `${callee.name}#${this.processId(callee)}|${callee.gates.map((g) => env.get(g)).join(",")}|${k}|${c.disruptKey}`;
     let target = this.byKey.get(key);
     if (!target) {
       if (c.stack.includes(callee) && k !== c.exit) throw new BackendError(Msg.NonTailRecursion, s.span, [callee.name]);
@@ -275,7 +291,7 @@ export class Lowerer {
       const entry = this.block(callee.span);
       target = { inst, entry: entry.id };
       this.byKey.set(key, target);
-      const body = this.stmt(callee.body, k, { inst, env, exit: k, breaks: new Map(), stack: [...c.stack, callee], dispatch: c.dispatch, handlers: new Map() });
+      const body = this.stmt(callee.body, k, { inst, env, exit: k, breaks: new Map(), stack: [...c.stack, callee], dispatch: c.dispatch, handlers: new Map(), disrupts: c.disrupts, disruptKey: c.disruptKey });
       entry.term = { kind: "goto", to: body };
     }
     const pairs = callee.params.map((p, i) => ({ variable: p.variable, value: (s.args[i] as { expr: Expr }).expr }));
