@@ -40,6 +40,8 @@ export class ProtocolEngine implements NodeEngine {
   private draining = false;
   private readonly ended = new Set<number>();
   private readonly unwrap = new StepUnwrapper();
+  private pendingInternal = 0;
+  private stopped = false;
   /** Rendezvous negotiated by this node's managers, and protocol messages, for statistics. */
   actions = 0;
   localMessages = 0;
@@ -74,18 +76,39 @@ export class ProtocolEngine implements NodeEngine {
   }
 
   status(): EngineStatus {
-    if (this.queue.length > 0) return "busy";
+    if (this.queue.length > 0 || this.pendingInternal > 0) return "busy";
     return this.ended.size === this.tasks.size ? "ended" : "waiting";
   }
 
   stop(): void {
+    this.stopped = true;
     this.queue.length = 0;
   }
 
   private offer(t: number): void {
     const { offers, internal } = this.drivers.get(t)!.offers();
     if (offers.length === 0 && !internal) this.ended.add(t);
-    this.effects(this.tasks.get(t)!.offer(offers, internal));
+    const task = this.tasks.get(t)!;
+    this.effects(task.offer(offers, internal));
+    const stepAtOffer = task.step;
+    // A task that may move alone does so on the next turn, unless a rendezvous took it
+    // first or a lock holds it then (it is offered again at its next state).
+    if (internal) {
+      this.pendingInternal++;
+      setImmediate(() => {
+        this.pendingInternal--;
+        if (this.stopped || !task.canMoveAlone() || task.step !== stepAtOffer) return;
+        const f = this.effects(task.moveAlone());
+        if (f !== null) {
+          // A move alone has no manager to log it: the task's node does.
+          const name = this.layout.taskNames[t]!;
+          this.out!.action([{ task: name, seq: this.unwrap.seq(name, f.step) }], "i");
+          this.drivers.get(t)!.fire(f.offer, f.values);
+          this.offer(t);
+        }
+        this.drain();
+      });
+    }
   }
 
   /** Applies effects: local sends queue up, remote ones leave in this turn's batch; returns the task's firing. */

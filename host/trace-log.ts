@@ -64,11 +64,22 @@ function where(span: Span): string {
   return `${span.file.path}:${line}`;
 }
 
+export interface MergedAction {
+  readonly parts: readonly Participation[];
+  readonly label: string;
+}
+
 /**
  * Merges node logs into one trace of labels; internal steps (`i`) are left out unless
  * `internal`. Returns undefined after reporting errors.
  */
 export function mergeLogs(files: readonly SourceFile[], diags: DiagnosticBag, internal = false): string[] | undefined {
+  const actions = mergeLogActions(files, diags);
+  return actions?.filter((r) => internal || r.label !== "i").map((r) => r.label);
+}
+
+/** The merged actions with their participants, internal steps included. */
+export function mergeLogActions(files: readonly SourceFile[], diags: DiagnosticBag): MergedAction[] | undefined {
   const before = diags.errorCount;
   const records = new Map<string, Record>();
   const byTask = new Map<string, Map<number, Record>>();
@@ -203,5 +214,5 @@ export function mergeLogs(files: readonly SourceFile[], diags: DiagnosticBag, in
     diags.add(HostMsg.LogCycle, cycle[0]!.span, [cycle.map((c) => `'${c.label}' [${c.key}] at ${where(c.span)}`).join(" before ")]);
     return undefined;
   }
-  return out.filter((r) => internal || r.label !== "i").map((r) => r.label);
+  return out.map((r) => ({ parts: r.parts, label: r.label }));
 }
