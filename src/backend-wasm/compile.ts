@@ -238,6 +238,14 @@ function declarations(model: Model, gates: readonly GateDecl[]): string {
   });
   void asType;
   out.push("", "/** Per visible gate, the tuple of values of an action on it. */", "export interface Gates {", ...gateLines, "}", "");
+  out.push(
+    "/** An action of the model: its gate and values (printed as CADP does in labels). */",
+    "export type Action = { [G in keyof Gates]: { readonly gate: G; readonly values: Gates[G] } }[keyof Gates];",
+    "",
+    "/** What a hook module may provide per visible gate (the hooks themselves come with a later issue). */",
+    "export type GateHooks = { readonly [G in keyof Gates]?: (values: Gates[G]) => void };",
+    "",
+  );
   return out.join("\n");
 }
 
