@@ -13,6 +13,7 @@ export const BASELINE = {
   tcp: "transport/tcp",
   grpc: "transport/grpc",
   transport: "transport/lntc",
+  coreRendezvous: "pingpong/distributed-core",
   jsHandoff: "pingpong/js-handoff",
   jsPromise: "pingpong/js-promise",
   goPingpong: "pingpong/go",
@@ -42,6 +43,12 @@ export function measurements(native: NativeOptions): Measurement[] {
         { id: BASELINE.erlang, name: "Erlang, messages", scenario: s.id, mode: "baseline", run: erlangPingpong(native) },
       );
       embeddedBase.push(BASELINE.jsHandoff, BASELINE.jsPromise, BASELINE.goPingpong, BASELINE.erlang);
+      // Until `lntc run --nodes` lands: the protocol core's own two-node rendezvous (JS tasks).
+      out.push({
+        id: BASELINE.coreRendezvous, name: "protocol core (JS tasks) over GrpcTransport, 2 nodes", scenario: s.id, mode: "distributed", weight: 1.5,
+        compareWith: [BASELINE.grpc, BASELINE.transport, BASELINE.tcp],
+        run: plugInChild("grpc-rtt", "measureRendezvous", "one gate, manager with the pinger; not lntc run: JS tasks, no Wasm (bench/grpc-rtt.ts)"),
+      });
     } else if (s.id.startsWith("barrier-")) {
       const n = s.parties;
       out.push({ id: BASELINE.goBarrier(n), name: `Go, ${n}-party channel barrier`, scenario: s.id, mode: "baseline", run: goBarrier(n, native) });
@@ -60,11 +67,12 @@ export function measurements(native: NativeOptions): Measurement[] {
 
 export const TARGETS: readonly Target[] = [
   { text: "embedded two-party exchange at least as fast as Go's unbuffered channels", measurement: "pingpong/embedded", baseline: BASELINE.goPingpong, metric: "perSecond", minRatio: 1 },
-  { text: "distributed two-party rendezvous p50 within 1.5x of the gRPC round trip", measurement: "pingpong/distributed", baseline: BASELINE.grpc, metric: "p50Us", maxRatio: 1.5 },
+  { text: "distributed two-party rendezvous p50 within 1.5x of the gRPC round trip", measurement: ["pingpong/distributed", BASELINE.coreRendezvous], baseline: BASELINE.grpc, metric: "p50Us", maxRatio: 1.5 },
   { text: "distributed 4-party barrier on 4 nodes within 2x of the gRPC round trip", measurement: "barrier-4/distributed", baseline: BASELINE.grpc, metric: "p50Us", maxRatio: 2 },
 ];
 
 export const MESSAGE_TARGETS: readonly MessageTarget[] = SCENARIOS.map((s) => {
   const d = dlcCount(s.id);
-  return { scenario: s.id, measurement: `${s.id}/distributed`, dlc: d.messages, formula: d.formula };
+  const ids = s.id === "pingpong" ? [`${s.id}/distributed`, BASELINE.coreRendezvous] : [`${s.id}/distributed`];
+  return { scenario: s.id, measurement: ids, dlc: d.messages, formula: d.formula };
 });

@@ -75,7 +75,8 @@ export interface Measurement {
 /** A figure we aim for, reported as met or missed, never asserted. */
 export interface Target {
   readonly text: string;
-  readonly measurement: string;
+  /** The measurement judged; with several, the first one measured, named in the result. */
+  readonly measurement: string | readonly string[];
   readonly baseline: string;
   /** ours / baseline on this metric must be at most `maxRatio` (p50) or at least `minRatio` (perSecond). */
   readonly metric: "p50Us" | "perSecond";
@@ -86,7 +87,8 @@ export interface Target {
 /** A protocol message target: messages per rendezvous below DLC's 2n+m. */
 export interface MessageTarget {
   readonly scenario: ScenarioId;
-  readonly measurement: string;
+  /** As in Target; when none has a count, the protocol simulator's counts are used. */
+  readonly measurement: string | readonly string[];
   /** DLC's count for this scenario, with the formula that gave it. */
   readonly dlc: number;
   readonly formula: string;
