@@ -62,7 +62,7 @@ export type Term =
    * speculatively from its entry on a copy of the task's variables, and each offer it
    * reaches keeps the copy (a snapshot) that its firing resumes from.
    */
-  | { readonly kind: "specalt"; readonly branches: readonly number[] }
+  | { readonly kind: "specalt"; readonly branches: readonly number[]; readonly disrupts: readonly OfferIR[] }
   | { readonly kind: "stop" }
   | { readonly kind: "terminate" }
   /** Raises an exception no enclosing `trap` of this code handles by name: on to `dispatch`, else out. */
@@ -250,7 +250,7 @@ export class Lowerer {
           for (let i = 0; i < entries.length; i++) offers.push(...this.collect(entries[i]!, [], new Set(), s.branches[i]!.span));
         } catch (err) {
           if (!(err instanceof BackendError) || err.msg !== Msg.AltPreActionCode || !this.hooks) throw err;
-          return this.block(s.span, { kind: "specalt", branches: entries }).id;
+          return this.block(s.span, { kind: "specalt", branches: entries, disrupts: c.disrupts }).id;
         }
         return this.block(s.span, { kind: "stable", offers: [...offers.filter((o) => !o.disrupt), ...c.disrupts] }).id;
       }

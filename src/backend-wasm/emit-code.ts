@@ -209,26 +209,32 @@ export class CodeEmitter {
     const accept: string[] = [];
     const fire: string[] = [];
     const siteOf = new Map<string, SiteInfo>();
+    /** Registers offers when their state is entered; `saved`: the snapshot they resume from, if any. */
+    const register = (key0: string, offers: readonly OfferIR[], saved: string | undefined, spec: boolean, lines: string[]): void => {
+      offers.forEach((o, i) => {
+        // a speculated branch's disrupt offers are the enclosing specalt's, registered once there
+        if (spec && o.disrupt) return;
+        const key = `${key0}:${i}`;
+        let site = siteOf.get(key);
+        if (!site) {
+          site = this.site(k, o);
+          siteOf.set(key, site);
+          accept.push(...this.acceptCase(site, o, G));
+          fire.push(...this.fireCase(k, site, o, G));
+        }
+        const conds = o.conds.map((c) => `${c.negate ? "!" : ""}(${this.ex.expr(c.expr, G(c.inst))})`);
+        const body: string[] = [`const o${site.id} = ${saved ? `S.offerSaved(${site.id}, ${saved})` : `S.offer(${site.id})`};`];
+        o.offers.forEach((of, p) => {
+          if (of.kind === "emit") body.push(`enc${baseOf(of.expr.type).index}(W, ${this.ex.expr(of.expr, G(o.inst))}); o${site!.id}.emit[${p}] = ${saved ? "W.take()" : `W.takeInto(o${site!.id}.emit[${p}])`};`);
+        });
+        lines.push(conds.length > 0 ? `if (${conds.join(" && ")}) { ${body.join(" ")} }` : body.join(" "));
+      });
+    };
     const makeTerm = (spec: boolean) => (b: Block, t: Term): string => {
       switch (t.kind) {
         case "stable": {
           const lines = spec ? [] : [`S.begin(${k});`];
-          t.offers.forEach((o, i) => {
-            const key = `${b.id}:${i}`;
-            let site = siteOf.get(key);
-            if (!site) {
-              site = this.site(k, o);
-              siteOf.set(key, site);
-              accept.push(...this.acceptCase(site, o, G));
-              fire.push(...this.fireCase(k, site, o, G));
-            }
-            const conds = o.conds.map((c) => `${c.negate ? "!" : ""}(${this.ex.expr(c.expr, G(c.inst))})`);
-            const body: string[] = [`const o${site.id} = ${spec ? `S.offerSaved(${site.id}, t${k}_save())` : `S.offer(${site.id})`};`];
-            o.offers.forEach((of, p) => {
-              if (of.kind === "emit") body.push(`enc${baseOf(of.expr.type).index}(W, ${this.ex.expr(of.expr, G(o.inst))}); o${site!.id}.emit[${p}] = ${spec ? "W.take()" : `W.takeInto(o${site!.id}.emit[${p}])`};`);
-            });
-            lines.push(conds.length > 0 ? `if (${conds.join(" && ")}) { ${body.join(" ")} }` : body.join(" "));
-          });
+          register(`${b.id}`, t.offers, spec ? `t${k}_save()` : undefined, spec, lines);
           if (!spec) lines.push(`t${k}_pc = ${b.id};`);
           lines.push(`return;`);
           return lines.join("\n");
@@ -238,6 +244,8 @@ export class CodeEmitter {
           lines.push(`const base = t${k}_save();`);
           for (const e of t.branches) lines.push(`t${k}_load(base); t${k}_spec(${e});`);
           lines.push(`t${k}_load(base);`);
+          // the enclosing disrupts' offers, once (the speculated branches skip them), resuming from here
+          if (!spec) register(`${b.id}d`, t.disrupts, "base", false, lines);
           if (!spec) lines.push(`t${k}_pc = ${b.id};`);
           lines.push(`return;`);
           return lines.join("\n");
