@@ -32,6 +32,7 @@ export const HostMsg = {
   DeployFirstHere: e(8015, "first declared here"),
   DeployHookNotVisible: w(8016, "gate '{0}' is hidden: the environment never takes part in it, so its hook never runs"),
   DeployDuplicateKey: e(8017, "'{0}' appears twice in {1}"),
+  DeployUnknownHookGate: e(8018, "the model has no gate '{0}' that a task uses, for a hook; its gates are {1}"),
 
   // ---- 8100-8199: node logs and trace merging ------------------------------
   LogBadHeader: e(8101, "not an lntc node log: the first line must be '# lntc-log 1 node=NAME deployment=HASH'"),

@@ -28,7 +28,7 @@ export interface Placement {
   readonly gateNode: readonly number[];
   /** Per gate id, whether the deployment fixed it (else lntc chose). */
   readonly gateFixed: readonly boolean[];
-  /** Per gate id, where its hooks run; -1 as gateNode. */
+  /** Per gate id, where its hooks run: the deployment's choice, else the manager's node, else its task's. */
   readonly hookNode: readonly number[];
 }
 
@@ -202,21 +202,23 @@ export function resolvePlacement(model: PlanModel, d: Deployment, diags: Diagnos
     if (n < 0) diags.add(HostMsg.DeployUnplacedTask, d.tasksSpan, [taskNames[t]!]);
   });
   const fixed = new Map<number, number>();
-  const gateEntry = (p: Placed): number | undefined => {
+  // Gates are placed only when synchronized; hooks may sit on any gate a task uses.
+  const used = (g: number): boolean => (model.vectors[g] ?? []).length > 0;
+  const gateEntry = (p: Placed, ok: (g: number) => boolean, msg = HostMsg.DeployUnknownGate): number | undefined => {
     const g = gateId.get(p.name);
-    if (g === undefined || !synchronized(model, g)) {
-      diags.add(HostMsg.DeployUnknownGate, p.span, [p.name, list(gateNames, (i) => synchronized(model, i))]);
+    if (g === undefined || !ok(g)) {
+      diags.add(msg, p.span, [p.name, list(gateNames, ok)]);
       return undefined;
     }
     return g;
   };
   for (const p of d.gates) {
-    const g = gateEntry(p);
+    const g = gateEntry(p, (i) => synchronized(model, i));
     if (g !== undefined) fixed.set(g, nodeIndex.get(p.node)!);
   }
   const hooks = new Map<number, number>();
   for (const p of d.hooks) {
-    const g = gateEntry(p);
+    const g = gateEntry(p, used, HostMsg.DeployUnknownHookGate);
     if (g === undefined) continue;
     if (!model.gates[g]!.visible) diags.add(HostMsg.DeployHookNotVisible, p.span, [p.name]);
     hooks.set(g, nodeIndex.get(p.node)!);
@@ -228,7 +230,9 @@ export function resolvePlacement(model: PlanModel, d: Deployment, diags: Diagnos
     taskNode,
     gateNode,
     gateFixed: model.gates.map((_, g) => fixed.has(g)),
-    hookNode: gateNode.map((n, g) => (n < 0 ? -1 : (hooks.get(g) ?? n))),
+    // A gate of one task (per vector) has no manager: its hooks run with that task, unless
+    // the deployment says otherwise.
+    hookNode: gateNode.map((n, g) => hooks.get(g) ?? (n >= 0 ? n : (taskNode[model.vectors[g]?.[0]?.[0] ?? -1] ?? -1))),
   };
 }
 
@@ -291,8 +295,15 @@ export function formatPlan(model: PlanModel, d: Deployment, p: Placement): strin
   out.push("");
   out.push("one rendezvous per gate (a range when its vectors differ):");
   const width = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows) out.push("  " + r.map((cell, c) => cell.padEnd(width[c]!)).join("  ").trimEnd());
-  if (local.length > 0) out.push(`gates of one task each, taken without negotiation: ${local.join(", ")}`);
+  if (rows.length === 1) out.push("  (no gate is synchronized by two tasks: nothing to negotiate)");
+  else for (const r of rows) out.push("  " + r.map((cell, c) => cell.padEnd(width[c]!)).join("  ").trimEnd());
+  if (local.length > 0) {
+    const where = local.map((name) => {
+      const g = gateNames.indexOf(name);
+      return model.gates[g]!.visible && p.hookNode[g]! >= 0 ? `${name} (hooks on ${p.nodes[p.hookNode[g]!]})` : name;
+    });
+    out.push(`gates of one task each, taken without negotiation: ${where.join(", ")}`);
+  }
   const tot = totalCost(model, p.taskNode, p.gateNode);
   out.push(`total over all vectors: ${tot[0]} network hops, ${tot[1]} network messages`);
   return out.join("\n") + "\n";
