@@ -7,7 +7,7 @@ import type { Expr, FunctionDecl, GateDecl, Model, ProcessDecl, TypeDecl } from 
 import { DiagnosticBag } from "../frontend/diagnostics.js";
 import { formatPosition } from "../frontend/source.js";
 import { BackendError, Lowerer, type Instance, type Instr } from "./automata.js";
-import { asType, baseOf, emitData } from "./emit-data.js";
+import { baseOf, emitData } from "./emit-data.js";
 import { CodeEmitter, type SiteInfo } from "./emit-code.js";
 import type { ErrorSite } from "./emit-expr.js";
 import { extractTasks, type Frame, type TaskSystem } from "./tasks.js";
@@ -236,7 +236,6 @@ function declarations(model: Model, gates: readonly GateDecl[]): string {
     const profiles = typeof g.channel === "string" ? (g.channel === "any" ? ["readonly unknown[]"] : ["readonly []"]) : g.channel.profiles.map((p) => `readonly [${p.map((f) => tsOf(f.type)).join(", ")}]`);
     return `  readonly ${g.name.toUpperCase()}: ${profiles.join(" | ")};`;
   });
-  void asType;
   out.push("", "/** Per visible gate, the tuple of values of an action on it. */", "export interface Gates {", ...gateLines, "}", "");
   out.push(
     "/** An action of the model: its gate and values (printed as CADP does in labels). */",

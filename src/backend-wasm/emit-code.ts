@@ -5,7 +5,7 @@
 // and `where` on candidate values) and `fire` (bind the received values, run on to the
 // next stable state) are switches on the offer site.
 
-import type { Expr, FunctionDecl, Model, Offer, Pattern, VarDecl } from "../frontend/model.js";
+import type { FunctionDecl, Model, Offer, Pattern, VarDecl } from "../frontend/model.js";
 import type { Span } from "../frontend/source.js";
 import { Msg } from "../frontend/diagnostic-messages.js";
 import { BackendError, Lowerer, type Block, type Instance, type Instr, type OfferIR, type Term } from "./automata.js";
@@ -364,4 +364,3 @@ function instrMayRaise(i: Instr): boolean {
   }
 }
 
-export type { Expr };

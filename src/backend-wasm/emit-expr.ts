@@ -6,7 +6,7 @@ import type { Expr, FunctionDecl, GateDecl, Pattern, TypeDecl, VarDecl } from ".
 import type { Span } from "../frontend/source.js";
 import { Msg, type DiagnosticMessage } from "../frontend/diagnostic-messages.js";
 import { BackendError } from "./automata.js";
-import { asType, baseOf, bounds, cmpCall, defaultOf, eqCode, i64Lit, isScalar } from "./emit-data.js";
+import { asType, baseOf, bounds, cmpCall, eqCode, i64Lit, isScalar } from "./emit-data.js";
 
 export interface ErrorSite {
   readonly msg: DiagnosticMessage;
@@ -31,12 +31,6 @@ export class ExprEmitter {
 
   fresh(prefix = "m"): string {
     return `${prefix}${this.tmp++}`;
-  }
-
-  /** The functions that take out parameters return them through these globals. */
-  outGlobal(fn: FunctionDecl, fnIndex: number, param: number): string {
-    void fn;
-    return `fo${fnIndex}_${param}`;
   }
 
   constructor(readonly fnIndex: ReadonlyMap<FunctionDecl, number>) {}
@@ -408,4 +402,3 @@ export function literal(v: bigint | number | string | boolean, t: TypeDecl): str
   return JSON.stringify(v);
 }
 
-export { defaultOf };
