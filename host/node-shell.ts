@@ -40,7 +40,8 @@ export type Verdict =
   | { readonly kind: "deadlock" }
   | { readonly kind: "interrupted"; readonly by: string }
   | { readonly kind: "peer-down"; readonly peer: string; readonly reason: string }
-  | { readonly kind: "startup"; readonly missing: readonly string[]; readonly waitedMs: number };
+  | { readonly kind: "startup"; readonly missing: readonly string[]; readonly waitedMs: number }
+  | { readonly kind: "failed"; readonly reason: string };
 
 /** Exit status per verdict, as `lntc run`: 0 terminated, 1 deadlock; faults above. */
 export function exitStatus(v: Verdict): number {
@@ -51,6 +52,8 @@ export function exitStatus(v: Verdict): number {
       return 1;
     case "startup":
       return 3;
+    case "failed":
+      return 2;
     case "peer-down":
       return 4;
     case "interrupted":
@@ -70,6 +73,8 @@ export function describeVerdict(v: Verdict): string {
       return `stopped: node ${v.peer} is down (${v.reason})`;
     case "startup":
       return `stopped: no connection from ${v.missing.join(", ")} after ${v.waitedMs} ms`;
+    case "failed":
+      return `stopped: ${v.reason}`;
   }
 }
 
@@ -237,7 +242,13 @@ export function runNode(o: NodeShellOptions): Promise<Verdict> {
         resolveRun({ kind: "startup", missing: err.missing, waitedMs: err.waitedMs });
         return;
       }
-      throw err;
+      // Cannot listen (address in use, not ours): a message and a status, not a stack trace.
+      const reason = err instanceof Error ? err.message : String(err);
+      say(reason);
+      done = true;
+      await t.close();
+      resolveRun({ kind: "failed", reason });
+      return;
     }
     if (done) return;
     if (o.logHeader !== undefined) o.log?.(o.logHeader);
