@@ -11,6 +11,7 @@ import { compiled } from "../backend/helpers.js";
 import { EmbeddedModel } from "../../host/embedded/instance.js";
 import { TraceChecker } from "../../src/semantics/trace-check.js";
 import { initialThread } from "../../src/semantics/behaviour.js";
+import { simulate } from "../../src/semantics/simulate.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "lntc-constructs-"));
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -46,6 +47,53 @@ process MAIN [G: NAT, H: none, K: PC, L: NAT] is
 end process
 end module
 `;
+
+const DATA = `module data is
+type L is list of nat with ==, !=, length, head, tail, append, reverse, member end type
+type S is sorted set of nat with ==, !=, insert, remove, member, union end type
+type A is array [0 .. 3] of int with get, set end type
+type R is range 1 .. 6 of nat with ==, != end type
+type Rec is Rec (x: int, s: string, c: char) with ==, !=, <, get, set end type
+type Col is Red, Green, Blue with ==, !=, <, ord, val, succ, first, last end type
+process MAIN [G: any] is
+   var l: L, s: S, a: A, r: R, q: Rec, i: int, f: real, c: Col in
+      l := {3, 1, 2};
+      G (!l, !length (l), !head (l), !tail (l), !append (9, l), !reverse (l), !member (2, l));
+      s := insert (5, insert (1, insert (3, {})));
+      G (!s, !member (3, s), !remove (3, s));
+      a := A (0);
+      a[2] := -7;
+      G (!a, !a[2]);
+      r := 3 of R;
+      G (!r);
+      q := Rec (-4, "a\\"b", 'z');
+      G (!q, !q.x, !q.{s -> "t"}, !(q < q.{x -> 0}));
+      i := -7;
+      G (!(i div 2), !(i mod 2), !(i rem 2), !(7 mod -2), !abs (i), !(2 ** 10));
+      f := 2.5;
+      G (!f, !(f * 2.0), !(f / 4.0));
+      c := Green;
+      G (!c, !ord (c), !succ (c), !(c < Blue));
+      G (!("ab" & "cd"), !length ("abc"))
+   end var
+end process
+end module
+`;
+
+test("the data part prints what the reference semantics prints: lists, sets, arrays, ranges, records, strings, chars, reals, int division", async () => {
+  const path = join(tmp, "data.lnt");
+  writeFileSync(path, DATA);
+  const b = await compiled(path);
+  if (typeof b === "string") return assert.fail(b);
+  const run = new EmbeddedModel(b.wasm).instantiate(1);
+  const labels: string[] = [];
+  run.onLabel = (l) => labels.push(l);
+  assert.equal(run.run(100).end, "terminated");
+  const expected: string[] = [];
+  simulate(initialThread(b.root, []), 100, 1, (l) => expected.push(l));
+  assert.deepEqual(labels, expected);
+  assert.equal(labels.length, 9);
+});
 
 test("inline branches, tail recursion, non-tail calls, a hide in a task, constructor patterns: traces accepted", async () => {
   const path = join(tmp, "mixed.lnt");
