@@ -3,7 +3,7 @@
 // keyed by a hash of the generated sources, the options and the compiler versions)
 // already holds it, and writes the output folder.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadModel } from "../frontend/index.js";
@@ -93,7 +93,10 @@ export async function build(path: string, opts: BuildOptions, io: CommandIO): Pr
   }
   try {
     mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(cachePath, wasm);
+    // written whole, then renamed: a concurrent build never reads half a file
+    const tmp = `${cachePath}.${process.pid}.tmp`;
+    writeFileSync(tmp, wasm);
+    renameSync(tmp, cachePath);
   } catch {
     // a cache we cannot write is only slower
   }
