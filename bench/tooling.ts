@@ -49,3 +49,33 @@ export const exploreTooling: ToolingMeasurement = {
     };
   },
 };
+
+export const wasmBuildTooling: ToolingMeasurement = {
+  id: "tooling/wasm-build",
+  name: "Wasm build of each shared model (bench/embedded.ts)",
+  weight: 1.5,
+  async run(ctx: RunContext): Promise<ToolingFigures | NotAvailable> {
+    // About 15 s of asc compilations, whatever the budget: too long for a quick run.
+    if (ctx.quick) return notAvailable("full run only (about 15 s of compilations)");
+    const script = join(here, "embedded.js");
+    if (!existsSync(script)) return notAvailable("dist/bench/embedded.js is not built");
+    const r = await runChild(process.execPath, [script], { timeoutMs: 180_000 });
+    if (r.code !== 0) return notAvailable(`bench/embedded.ts failed: ${lastLine(r.stderr) || (r.timedOut ? "timed out" : `exit ${r.code}`)}`);
+    // Lines like "  bank.lnt  gen 8  asc 148  cached 12   |   -O gen 3  asc 576  cached 3".
+    const plain: number[] = [], optimized: number[] = [], cached: number[] = [];
+    for (const line of r.stdout.split("\n")) {
+      const m = /asc\s+(\d+)\s+cached\s+(\d+)\s+\|\s+-O gen\s+\d+\s+asc\s+(\d+)\s+cached\s+(\d+)/.exec(line);
+      if (!m) continue;
+      plain.push(Number(m[1]));
+      optimized.push(Number(m[3]));
+      cached.push(Number(m[2]), Number(m[4]));
+    }
+    if (plain.length === 0) return notAvailable("bench/embedded.ts printed no compile times the harness can read");
+    const range = (v: number[]): string => `${Math.min(...v)}-${Math.max(...v)} ms`;
+    const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+    return {
+      summary: `${plain.length} models: asc ${range(plain)} without -O, ${range(optimized)} with -O; cache hit ${range(cached)}`,
+      values: { models: plain.length, ascMedianMs: median(plain), ascOptimizedMedianMs: median(optimized), cachedMedianMs: median(cached) },
+    };
+  },
+};
