@@ -225,11 +225,14 @@ export function runNode(o: NodeShellOptions): Promise<Verdict> {
     },
   };
 
+  // Kept until the end, not `once`: from a terminal, Ctrl-C reaches every node of a local
+  // run and the launcher forwards it too; a second SIGINT while stopping must not kill us.
   const onSigint = (): void => {
+    if (done) return;
     say("interrupted; stopping every node");
     finish({ kind: "interrupted", by: self }, true);
   };
-  process.once("SIGINT", onSigint);
+  process.on("SIGINT", onSigint);
 
   void (async () => {
     try {

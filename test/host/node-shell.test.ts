@@ -65,3 +65,15 @@ test("Ctrl-C on one node stops every node within 2 s", { timeout: 20_000 }, asyn
     for (const p of r.nodes) assert.ok(p.exitedAt - t0 < 2000, `${p.name} took ${p.exitedAt - t0} ms`);
   });
 });
+
+test("Ctrl-C from a terminal (SIGINT to every node, twice) stops them all with 130", { timeout: 20_000 }, async () => {
+  const r = await ring(3, "terminate", 1_000_000, 2);
+  await withNodes(r.nodes, async () => {
+    for (const p of r.nodes) await p.until("started", () => p.find("started"), 10_000);
+    for (const p of r.nodes) p.kill("SIGINT");
+    await new Promise((res) => setTimeout(res, 5));
+    for (const p of r.nodes) p.kill("SIGINT");
+    const codes = await Promise.all(r.nodes.map((p) => p.exited));
+    assert.deepEqual(codes, [130, 130, 130], r.nodes.map((p) => `${p.name} (${p.exitCode}):\n${p.stderr}`).join("\n"));
+  });
+});
