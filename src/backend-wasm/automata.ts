@@ -280,7 +280,14 @@ export class Lowerer {
 
   private pcall(s: Extract<Stmt, { kind: "pcall" }>, k: number, c: Ctx): number {
     const callee = s.process;
-    for (const a of s.args) if (a.kind !== "in") throw new BackendError(Msg.BackendUnsupported, s.span, ["a process call with 'out' or 'in out' parameters"]);
+    // `out` / `in out` actuals: the callee's parameters are copied back when it terminates
+    const outs = s.args.flatMap((a, i) => (a.kind === "in" ? [] : [{ actual: a.variable, formal: callee.params[i]!.variable }]));
+    const varExpr = (v: VarDecl): Expr => ({ kind: "var", variable: v, type: v.type, span: s.span });
+    let copyBack: Block | undefined;
+    if (outs.length > 0) {
+      copyBack = this.block(s.span, { kind: "goto", to: k });
+      k = copyBack.id;
+    }
     const env = new Map(c.env);
     callee.gates.forEach((g, i) => env.set(g, c.env.get(s.gates[i]!)!));
     const key = `${callee.name}#${this.processId(callee)}|${callee.gates.map((g) => env.get(g)).join(",")}|${k}|${c.disruptKey}`;
@@ -294,7 +301,13 @@ export class Lowerer {
       const body = this.stmt(callee.body, k, { inst, env, exit: k, breaks: new Map(), stack: [...c.stack, callee], dispatch: c.dispatch, handlers: new Map(), disrupts: c.disrupts, disruptKey: c.disruptKey });
       entry.term = { kind: "goto", to: body };
     }
-    const pairs = callee.params.map((p, i) => ({ variable: p.variable, value: (s.args[i] as { expr: Expr }).expr }));
+    if (copyBack) copyBack.instrs.push({ kind: "pass", from: target.inst, to: c.inst, pairs: outs.map((o) => ({ variable: o.actual, value: varExpr(o.formal) })) });
+    const pairs = callee.params.flatMap((p, i) => {
+      const a = s.args[i]!;
+      if (a.kind === "in") return [{ variable: p.variable, value: a.expr }];
+      if (a.kind === "in out") return [{ variable: p.variable, value: varExpr(a.variable) }];
+      return [];
+    });
     return this.block(s.span, { kind: "goto", to: target.entry }, [{ kind: "pass", from: c.inst, to: target.inst, pairs }]).id;
   }
 

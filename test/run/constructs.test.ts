@@ -95,6 +95,43 @@ test("the data part prints what the reference semantics prints: lists, sets, arr
   assert.equal(labels.length, 9);
 });
 
+const OUTP = `module outp is
+channel NAT is (nat) end channel
+process ASK [G: NAT] (in var n: nat, out r: nat) is
+   G (!n);
+   G (?r) where r > n
+end process
+process BUMP [G: NAT] (in out x: nat) is
+   G (!x);
+   x := x + 1
+end process
+process SEQ [G: NAT] is
+   var a, b: nat in
+      a := 1;
+      ASK [G] (a, ?b); BUMP [G] (!?b); G (!b)
+   end var
+end process
+process MAIN [G: NAT] is
+   par G in
+      SEQ [G]
+   || loop var y: nat in G (?y); G (!y + 1) end var end loop
+   end par
+end process
+end module
+`;
+
+test("process calls with out and in out parameters copy back at the callee's end", async () => {
+  const path = join(tmp, "outp.lnt");
+  writeFileSync(path, OUTP);
+  const b = await compiled(path);
+  if (typeof b === "string") return assert.fail(b);
+  const run = new EmbeddedModel(b.wasm).instantiate(1);
+  const labels: string[] = [];
+  run.onLabel = (l) => labels.push(l);
+  assert.equal(run.run(100).end, "deadlock");
+  assert.deepEqual(labels, ["G !1", "G !2", "G !2", "G !3"]);
+});
+
 test("inline branches, tail recursion, non-tail calls, a hide in a task, constructor patterns: traces accepted", async () => {
   const path = join(tmp, "mixed.lnt");
   writeFileSync(path, MIXED);
