@@ -114,8 +114,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     targets: TARGETS,
     messageTargets: MESSAGE_TARGETS,
     // Measuring time; start-ups, builds and warm-ups come on top (about a third more).
-    budgetMs: opts.fake ? 100 : opts.quick ? 24_000 : 330_000,
-    deadlineMs: opts.fake ? 10_000 : opts.quick ? 40_000 : 480_000,
+    budgetMs: opts.fake ? 100 : opts.quick ? 20_000 : 330_000,
+    deadlineMs: opts.fake ? 10_000 : opts.quick ? 36_000 : 480_000,
     maxShareMs: opts.quick ? 2_000 : 15_000,
     overrunSlackMs: opts.quick ? 10_000 : 30_000,
     notes,
