@@ -4,6 +4,7 @@
 
 import type { Measurement, MessageTarget, Target } from "./harness/types.js";
 import { measureJs } from "./baselines/js-rendezvous.js";
+import { measureCoreBarrier } from "./ours/core-barrier.js";
 import { measureTcpPingpong } from "./baselines/tcp-pingpong.js";
 import { erlangPingpong, goBarrier, goPingpong } from "./baselines/native.js";
 import type { NativeOptions } from "./baselines/native.js";
@@ -20,6 +21,8 @@ export const BASELINE = {
   erlang: "pingpong/erlang",
   goBarrier: (n: number) => `barrier-${n}/go`,
 } as const;
+
+const coreBarrier = (n: number): string => `barrier-${n}/distributed-core`;
 
 export function measurements(native: NativeOptions): Measurement[] {
   const out: Measurement[] = [
@@ -53,6 +56,11 @@ export function measurements(native: NativeOptions): Measurement[] {
       const n = s.parties;
       out.push({ id: BASELINE.goBarrier(n), name: `Go, ${n}-party channel barrier`, scenario: s.id, mode: "baseline", run: goBarrier(n, native) });
       embeddedBase.push(BASELINE.goBarrier(n));
+      // Until `lntc run --nodes` lands: the protocol core's barrier across n node processes.
+      out.push({
+        id: coreBarrier(n), name: `protocol core (JS tasks) over GrpcTransport, ${n} nodes`, scenario: s.id, mode: "distributed", weight: 1.5,
+        compareWith: [BASELINE.grpc, BASELINE.transport, BASELINE.tcp], run: measureCoreBarrier(n),
+      });
     } else {
       // No native program of this scenario: the nearest native rendezvous stands beside it.
       embeddedBase.push(BASELINE.goPingpong);
@@ -68,11 +76,13 @@ export function measurements(native: NativeOptions): Measurement[] {
 export const TARGETS: readonly Target[] = [
   { text: "embedded two-party exchange at least as fast as Go's unbuffered channels", measurement: "pingpong/embedded", baseline: BASELINE.goPingpong, metric: "perSecond", minRatio: 1 },
   { text: "distributed two-party rendezvous p50 within 1.5x of the gRPC round trip", measurement: ["pingpong/distributed", BASELINE.coreRendezvous], baseline: BASELINE.grpc, metric: "p50Us", maxRatio: 1.5 },
-  { text: "distributed 4-party barrier on 4 nodes within 2x of the gRPC round trip", measurement: "barrier-4/distributed", baseline: BASELINE.grpc, metric: "p50Us", maxRatio: 2 },
+  { text: "distributed 4-party barrier on 4 nodes within 2x of the gRPC round trip", measurement: ["barrier-4/distributed", coreBarrier(4)], baseline: BASELINE.grpc, metric: "p50Us", maxRatio: 2 },
 ];
 
 export const MESSAGE_TARGETS: readonly MessageTarget[] = SCENARIOS.map((s) => {
   const d = dlcCount(s.id);
-  const ids = s.id === "pingpong" ? [`${s.id}/distributed`, BASELINE.coreRendezvous] : [`${s.id}/distributed`];
+  const ids = [`${s.id}/distributed`];
+  if (s.id === "pingpong") ids.push(BASELINE.coreRendezvous);
+  if (s.id.startsWith("barrier-")) ids.push(coreBarrier(s.parties));
   return { scenario: s.id, measurement: ids, dlc: d.messages, formula: d.formula };
 });
