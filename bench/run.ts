@@ -94,8 +94,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const installMs = opts.quick || !opts.install ? 0 : 180_000;
     if (opts.quick) notes.push("quick mode: short measurements, and missing native toolchains (Go, Erlang) are not installed");
     ms = measurements({ installMs });
-    const { checkTooling, exploreTooling, wasmBuildTooling } = await import("./tooling.js");
-    tooling = [checkTooling, exploreTooling, wasmBuildTooling];
+    const { checkTooling, exploreTooling, nodeStartupTooling, wasmBuildTooling } = await import("./tooling.js");
+    tooling = [checkTooling, exploreTooling, wasmBuildTooling, nodeStartupTooling];
     const { simulatedMessages } = await import("./sim-messages.js");
     messages = () => simulatedMessages(opts.quick);
     notes.push(...(await versions()), memoryNote());

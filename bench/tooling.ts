@@ -2,7 +2,8 @@
 // (bench/check.ts) and the reference explorer's states per second (bench/explore.ts, a
 // script, so it runs as a child process and its printed summary is read back).
 
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchCheck } from "./check.js";
@@ -77,5 +78,49 @@ export const wasmBuildTooling: ToolingMeasurement = {
       summary: `${plain.length} models: asc ${range(plain)} without -O, ${range(optimized)} with -O; cache hit ${range(cached)}`,
       values: { models: plain.length, ascMedianMs: median(plain), ascOptimizedMedianMs: median(optimized), cachedMedianMs: median(cached) },
     };
+  },
+};
+
+/**
+ * How long K `lntc node` processes take to start, mesh and answer each other's pings
+ * (`--check-network`, launched as `lntc run --nodes K` will launch them): the part of
+ * "launch to first action" that does not depend on the model.
+ */
+export const nodeStartupTooling: ToolingMeasurement = {
+  id: "tooling/node-startup",
+  name: "K lntc node processes started and meshed (--check-network)",
+  weight: 1.5,
+  async run(ctx: RunContext): Promise<ToolingFigures | NotAvailable> {
+    const cli = join(here, "..", "src", "cli", "bin.js");
+    if (!existsSync(cli)) return notAvailable("dist/src/cli/bin.js is not built");
+    const { autoDeployment } = await import("../host/placement.js");
+    const { freeLoopbackPorts, runLocalNodes } = await import("../host/node-local.js");
+    const ks = ctx.quick ? [2, 4] : [2, 4, 8, 32];
+    const dir = mkdtempSync(join(tmpdir(), "lntc-bench-nodes-"));
+    const values: Record<string, number> = {};
+    const parts: string[] = [];
+    try {
+      for (const k of ks) {
+        const model = { tasks: Array.from({ length: k }, (_x, i) => ({ name: `T${i}` })), gates: [{ name: "G", visible: true }], vectors: [[Array.from({ length: k }, (_x, i) => i)]] };
+        const d = autoDeployment(model, await freeLoopbackPorts(k));
+        const t0 = performance.now();
+        let meshed: number | undefined;
+        const seen = (_node: string, line: string): void => {
+          if (/every peer answered/.test(line)) meshed ??= performance.now() - t0;
+        };
+        const r = await runLocalNodes({ cli, deployment: d, dir, nodeArgs: () => ["--check-network"], onStdout: seen, onStderr: seen });
+        const all = performance.now() - t0;
+        if (r.code !== 0) {
+          parts.push(`K = ${k}: failed (exit ${r.code})`);
+          continue;
+        }
+        values[`k${k}FirstMeshedMs`] = meshed ?? NaN;
+        values[`k${k}AllExitedMs`] = all;
+        parts.push(`K = ${k}: ${meshed !== undefined ? `${meshed.toFixed(0)} ms to the first node meshed, ` : ""}${all.toFixed(0)} ms to all done`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return { summary: parts.join("; "), values };
   },
 };
