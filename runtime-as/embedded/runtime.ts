@@ -425,7 +425,7 @@ export class Scheduler {
       const list = this.offers[t];
       for (let i = 0; i < list.length; i++) {
         const o = list[i];
-        if (o.gate >= 0) continue;
+        if (o.gate != -1) continue;
         this.parts.length = 1;
         this.parts[0] = o;
         this.vals.length = 0;
@@ -445,12 +445,20 @@ export class Scheduler {
     }
   }
 
+  private mayExit(t: i32): bool {
+    if (this.status[t] != OFFERING) return false;
+    const list = this.offers[t];
+    for (let i = 0; i < list.length; i++) if (list[i].gate == -2) return true;
+    return false;
+  }
+
   /** Runs up to `max` actions. Returns 0 when `max` were done, 1 on termination, 2 on deadlock. */
   run(max: i32): i32 {
     for (let n = 0; n < max; n++) {
       this.search();
       if (this.count == 0) {
-        for (let t = 0; t < this.taskCount; t++) if (this.status[t] != TERMINATED) return 2;
+        // the run has terminated when every task has, or may terminate by choice (an exit offer)
+        for (let t = 0; t < this.taskCount; t++) if (this.status[t] != TERMINATED && !this.mayExit(t)) return 2;
         return 1;
       }
       const gate = this.bestGate;

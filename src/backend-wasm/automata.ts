@@ -36,9 +36,12 @@ export interface Cond {
   readonly negate: boolean;
 }
 
+/** The pseudo-gate of a termination alternative (`alt null [] G end alt` at a task's end). */
+export const EXIT_GATE = -2;
+
 export interface OfferIR {
   readonly inst: Instance;
-  /** Run-time gate, or -1 for the internal action `i`. */
+  /** Run-time gate, -1 for the internal action `i`, EXIT_GATE for termination. */
   readonly gate: number;
   readonly offers: readonly Offer[];
   readonly where: Expr | undefined;
@@ -347,6 +350,8 @@ export class Lowerer {
       case "case":
         throw new BackendError(Msg.AltPreActionCode, t.span, ["a 'case'"]);
       case "terminate":
+        // termination as one choice: an exit offer, which only the end of the whole run takes
+        return [{ inst: this.instances[0]!, gate: EXIT_GATE, offers: [], where: undefined, conds, to: loc, span }];
       case "return":
         throw new BackendError(Msg.AltPreActionCode, b.span ?? span, ["termination"]);
       case "raise":

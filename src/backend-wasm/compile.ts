@@ -191,6 +191,7 @@ function generateOrThrow(model: Model, root: ProcessDecl, rootArgs: readonly Exp
 }
 
 function siteText(s: SiteInfo, gate: string | undefined, model: Model): string {
+  if (s.gate === -2) return "termination";
   if (s.gate < 0) return "i";
   const parts = s.offers.map((o) => (o.kind === "emit" ? `!${model.types[o.expr.type.index]!.name}` : `?${model.types[o.pattern.type.index]!.name}`));
   return `${gate!.toUpperCase()}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;

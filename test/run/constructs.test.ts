@@ -132,6 +132,26 @@ test("process calls with out and in out parameters copy back at the callee's end
   assert.deepEqual(labels, ["G !1", "G !2", "G !2", "G !3"]);
 });
 
+test("termination as one choice of an alt ends the run when nothing else can happen", async () => {
+  const path = join(tmp, "ex2.lnt");
+  writeFileSync(path, `module ex2 is
+process A [G: none] is
+   G; alt null [] G end alt
+end process
+process MAIN [G: none] is
+   par G in A [G] || G end par
+end process
+end module
+`);
+  const b = await compiled(path);
+  if (typeof b === "string") return assert.fail(b);
+  const run = new EmbeddedModel(b.wasm).instantiate(1);
+  const labels: string[] = [];
+  run.onLabel = (l) => labels.push(l);
+  assert.equal(run.run(10).end, "terminated");
+  assert.deepEqual(labels, ["G"]);
+});
+
 test("inline branches, tail recursion, non-tail calls, a hide in a task, constructor patterns: traces accepted", async () => {
   const path = join(tmp, "mixed.lnt");
   writeFileSync(path, MIXED);

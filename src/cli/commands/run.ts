@@ -156,7 +156,7 @@ export function describeWaits(waits: readonly TaskWait[], b: Built): string {
     else {
       const offers = w.sites.map((id, i) => {
         const site = m.sites[id]!;
-        const gate = site.gate < 0 ? "i" : m.gates[site.gate]!.label;
+        const gate = site.gate === -2 ? "termination" : site.gate < 0 ? "i" : m.gates[site.gate]!.label;
         const parts = site.types.map((t, p) => w.values[i]?.[p] !== undefined ? ` !${w.values[i]![p]}` : ` ?${m.types[t]}`);
         return `${gate}${parts.join("")} (${site.at})`;
       });
