@@ -56,6 +56,9 @@ function isComposition(s: Stmt, seen: Set<ProcessDecl>): boolean {
     case "par":
     case "hide":
       return true;
+    case "var":
+      // declarations around a composition: each task keeps its own copy of the variables
+      return isComposition(s.body, seen);
     case "pcall":
       if (seen.has(s.process)) return false;
       seen.add(s.process);
@@ -94,6 +97,9 @@ export function extractTasks(root: ProcessDecl, rootArgs: readonly Expr[]): Task
         const branches = s.branches.map((b, i) => walk(b.body, frame, env, `${name}/${i + 1}`, seen));
         return { kind: "par", sets, count: s.count, branches };
       }
+      case "var":
+        if (!isComposition(s, new Set(seen))) return leaf(s, frame, env, name);
+        return walk(s.body, frame, env, name, seen);
       case "hide": {
         const inner = new Map(env);
         for (const g of s.gates) {
