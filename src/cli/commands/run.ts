@@ -156,7 +156,8 @@ export function describeWaits(waits: readonly TaskWait[], b: Built): string {
     else {
       const offers = w.sites.map((id, i) => {
         const site = m.sites[id]!;
-        const gate = site.gate === -2 ? "termination" : site.gate < 0 ? "i" : m.gates[site.gate]!.label;
+        const g = m.gates[site.gate];
+        const gate = site.gate === -2 ? "termination" : !g ? "i" : g.visible ? g.label : `${g.name.toUpperCase()} (hidden)`;
         const parts = site.types.map((t, p) => w.values[i]?.[p] !== undefined ? ` !${w.values[i]![p]}` : ` ?${m.types[t]}`);
         return `${gate}${parts.join("")} (${site.at})`;
       });
