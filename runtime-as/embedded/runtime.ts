@@ -218,7 +218,7 @@ export function rand(): f64 {
   z = z ^ (z >> 16);
   return <f64>z / 4294967296.0;
 }
-/** Reservoir sampling: keep the n-th candidate with probability 1/n. */
+/** Reservoir sampling: keep the n-th candidate with probability 1/n (for `X := any T`). */
 export function keep(n: i32): bool {
   return n == 1 || rand() * <f64>n < 1.0;
 }
@@ -269,6 +269,9 @@ export abstract class Model {
   abstract print(type: i32, v: Uint8Array): string;
 }
 
+/** Up to this many slots (tasks + vectors), the whole search is redone at each step. */
+const SMALL_SYSTEM: i32 = 32;
+
 export class Scheduler {
   model: Model;
   taskCount: i32;
@@ -294,6 +297,19 @@ export class Scheduler {
   private bestVals: Array<Uint8Array> = new Array<Uint8Array>();
   private empty: Uint8Array = new Uint8Array(0);
   private spareParts: Array<Offer> = new Array<Offer>();
+  private prepared: bool = false;
+  private selecting: bool = false;
+  private target: i32 = 0;
+  private slotGate: Array<i32> = new Array<i32>();
+  private slotVec: Array<Array<i32>> = new Array<Array<i32>>();
+  private slotCount: Array<i32> = new Array<i32>();
+  private dirty: Array<bool> = new Array<bool>();
+  private taskSlots: Array<Array<i32>> = new Array<Array<i32>>();
+  private slotParts: Array<Array<Offer>> = new Array<Array<Offer>>();
+  private slotVals: Array<Array<Uint8Array>> = new Array<Array<Uint8Array>>();
+  private slot: i32 = 0;
+  private reservoir: bool = false;
+  private incremental: bool = false;
   private ownedBufs: Array<Uint8Array | null> = new Array<Uint8Array | null>();
   private spareVals: Array<Uint8Array> = new Array<Uint8Array>();
 
@@ -319,6 +335,7 @@ export class Scheduler {
   begin(task: i32): void {
     this.offers[task].length = 0;
     this.status[task] = OFFERING;
+    this.touch(task);
   }
   offer(site: i32): Offer {
     const o = this.sites[site];
@@ -335,25 +352,47 @@ export class Scheduler {
   terminate(task: i32): void {
     this.offers[task].length = 0;
     this.status[task] = TERMINATED;
+    this.touch(task);
   }
   stop(task: i32): void {
     this.offers[task].length = 0;
     this.status[task] = STOPPED;
+    this.touch(task);
   }
 
   // ---- the search
   private candidate(gate: i32): void {
     this.count++;
-    if (keep(this.count)) {
-      // copied into arrays owned by the scheduler: no allocation per candidate
-      this.bestGate = gate;
-      const n = this.parts.length;
-      this.bestParts.length = n;
-      for (let i = 0; i < n; i++) this.bestParts[i] = this.parts[i];
-      const m = this.vals.length;
-      this.bestVals.length = m;
-      for (let i = 0; i < m; i++) this.bestVals[i] = this.vals[i];
+    if (this.reservoir) {
+      if (keep(this.count)) this.copyBest(gate);
+      return;
     }
+    if (!this.selecting) {
+      // the first candidate of a slot is kept: most slots have one, and then drawing it needs no second enumeration
+      if (this.count == 1) {
+        const cp = this.slotParts[this.slot];
+        const n = this.parts.length;
+        cp.length = n;
+        for (let i = 0; i < n; i++) cp[i] = this.parts[i];
+        const cv = this.slotVals[this.slot];
+        const m = this.vals.length;
+        cv.length = m;
+        for (let i = 0; i < m; i++) cv[i] = this.vals[i];
+      }
+      return;
+    }
+    if (this.count - 1 == this.target) this.copyBest(gate);
+  }
+
+  private copyBest(gate: i32): void {
+    // copied into arrays owned by the scheduler: no allocation per candidate
+    this.bestGate = gate;
+    const n = this.parts.length;
+    this.bestParts.length = n;
+    for (let i = 0; i < n; i++) this.bestParts[i] = this.parts[i];
+    const m = this.vals.length;
+    this.bestVals.length = m;
+    for (let i = 0; i < m; i++) this.bestVals[i] = this.vals[i];
   }
 
   private guardsHold(): bool {
@@ -417,11 +456,50 @@ export class Scheduler {
     }
   }
 
-  private search(): void {
-    this.count = 0;
-    this.bestGate = -2;
+  /**
+   * The search is split in slots: one per task for its internal steps, one per (gate,
+   * vector). A slot's number of candidate actions changes only when one of its tasks
+   * changes its offers, so after an action only the slots of its participants are
+   * counted again; the action is then drawn uniformly among all candidates and found
+   * by enumerating its slot once more.
+   */
+  private prepare(): void {
+    this.prepared = true;
     for (let t = 0; t < this.taskCount; t++) {
-      if (this.status[t] != OFFERING) continue;
+      this.taskSlots.push(new Array<i32>());
+      this.addSlot(-1, [t]);
+    }
+    for (let g = 0; g < this.vectors.length; g++) {
+      const vs = this.vectors[g];
+      for (let v = 0; v < vs.length; v++) this.addSlot(g, vs[v]);
+    }
+    this.incremental = this.slotGate.length > SMALL_SYSTEM;
+  }
+
+  private addSlot(gate: i32, vec: Array<i32>): void {
+    const s = this.slotGate.length;
+    this.slotGate.push(gate);
+    this.slotVec.push(vec);
+    this.slotCount.push(0);
+    this.dirty.push(true);
+    this.slotParts.push(new Array<Offer>());
+    this.slotVals.push(new Array<Uint8Array>());
+    for (let j = 0; j < vec.length; j++) this.taskSlots[vec[j]].push(s);
+  }
+
+  private touch(task: i32): void {
+    if (!this.incremental) return;
+    const ss = this.taskSlots[task];
+    for (let i = 0; i < ss.length; i++) this.dirty[ss[i]] = true;
+  }
+
+  /** Enumerates the candidates of slot s (counting them, and copying the `target`-th when selecting). */
+  private enumerate(s: i32): void {
+    const gate = this.slotGate[s];
+    const vec = this.slotVec[s];
+    if (gate < 0) {
+      const t = vec[0];
+      if (this.status[t] != OFFERING) return;
       const list = this.offers[t];
       for (let i = 0; i < list.length; i++) {
         const o = list[i];
@@ -431,18 +509,69 @@ export class Scheduler {
         this.vals.length = 0;
         this.candidate(-1);
       }
+      return;
     }
-    for (let g = 0; g < this.vectors.length; g++) {
-      const vs = this.vectors[g];
-      for (let v = 0; v < vs.length; v++) {
-        const vec = vs[v];
-        let ok = true;
-        for (let j = 0; j < vec.length; j++) if (this.status[vec[j]] != OFFERING || this.offers[vec[j]].length == 0) ok = false;
-        if (!ok) continue;
-        this.parts.length = vec.length;
-        this.combine(g, vec, 0);
+    for (let j = 0; j < vec.length; j++) if (this.status[vec[j]] != OFFERING || this.offers[vec[j]].length == 0) return;
+    this.parts.length = vec.length;
+    this.combine(gate, vec, 0);
+  }
+
+  /**
+   * Small systems (most models) are searched whole at each step, with reservoir sampling:
+   * for them that is cheaper than the bookkeeping of slots (measured: 3.3 against 2.3 M
+   * rendezvous/s on pingpong).
+   */
+  private searchAll(): i32 {
+    this.count = 0;
+    this.reservoir = true;
+    for (let s = 0; s < this.slotGate.length; s++) this.enumerate(s);
+    this.reservoir = false;
+    return this.count;
+  }
+
+  /** Draws one candidate action into best*. Returns the number of candidates (0: none). */
+  private search(): i32 {
+    if (!this.prepared) this.prepare();
+    if (!this.incremental) return this.searchAll();
+    let total = 0;
+    const n = this.slotGate.length;
+    for (let s = 0; s < n; s++) {
+      if (this.dirty[s]) {
+        this.count = 0;
+        this.selecting = false;
+        this.slot = s;
+        this.enumerate(s);
+        this.slotCount[s] = this.count;
+        this.dirty[s] = false;
       }
+      total += this.slotCount[s];
     }
+    if (total == 0) return 0;
+    let r = <i32>(rand() * <f64>total);
+    if (r >= total) r = total - 1;
+    for (let s = 0; s < n; s++) {
+      const c = this.slotCount[s];
+      if (r < c) {
+        if (c == 1) {
+          this.bestGate = this.slotGate[s];
+          const cp = this.slotParts[s];
+          this.bestParts.length = cp.length;
+          for (let i = 0; i < cp.length; i++) this.bestParts[i] = cp[i];
+          const cv = this.slotVals[s];
+          this.bestVals.length = cv.length;
+          for (let i = 0; i < cv.length; i++) this.bestVals[i] = cv[i];
+          return total;
+        }
+        this.count = 0;
+        this.selecting = true;
+        this.target = r;
+        this.enumerate(s);
+        this.selecting = false;
+        return total;
+      }
+      r -= c;
+    }
+    return total;
   }
 
   private mayExit(t: i32): bool {
@@ -455,8 +584,7 @@ export class Scheduler {
   /** Runs up to `max` actions. Returns 0 when `max` were done, 1 on termination, 2 on deadlock. */
   run(max: i32): i32 {
     for (let n = 0; n < max; n++) {
-      this.search();
-      if (this.count == 0) {
+      if (this.search() == 0) {
         // the run has terminated when every task has, or may terminate by choice (an exit offer)
         for (let t = 0; t < this.taskCount; t++) if (this.status[t] != TERMINATED && !this.mayExit(t)) return 2;
         return 1;
