@@ -83,6 +83,8 @@ export function i64Lit(v: bigint): string {
 
 /** Number of values, or -1 when too many to enumerate. */
 export function cardinality(t: TypeDecl, seen: Set<TypeDecl> = new Set()): number {
+  // a predicate subtype's values are not enumerated yet (its base's would include values outside it)
+  for (let u = t; u.def.kind === "subtype"; u = u.def.base) if (u.def.predicate !== undefined) return -1;
   const b = baseOf(t);
   const d = b.def;
   switch (d.kind) {
