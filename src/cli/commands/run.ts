@@ -85,6 +85,8 @@ model or --check violation, 2 usage or I/O error.`,
       }
     }
     const quiet = boolOpt(args, "quiet");
+    // labels are built (in Wasm) only when someone reads them
+    const needLabels = !quiet || tracePath !== undefined || checker !== undefined;
     let out = "";
     let traceBuf = "";
     const flush = () => {
@@ -114,7 +116,7 @@ model or --check violation, 2 usage or I/O error.`,
       let left = steps;
       for (;;) {
         const slice = Math.min(left, SLICE);
-        result = run.run(slice);
+        result = run.run(slice, needLabels);
         left -= slice;
         if (result.end !== "steps" || left === 0) break;
         flush();
