@@ -5,6 +5,7 @@
 import type { Measurement, MessageTarget, Target } from "./harness/types.js";
 import { measureJs } from "./baselines/js-rendezvous.js";
 import { measureCoreBarrier } from "./ours/core-barrier.js";
+import { measureCoreSystem } from "./ours/core-system.js";
 import { measureTcpPingpong } from "./baselines/tcp-pingpong.js";
 import { erlangPingpong, goBarrier, goPingpong } from "./baselines/native.js";
 import type { NativeOptions } from "./baselines/native.js";
@@ -23,6 +24,7 @@ export const BASELINE = {
 } as const;
 
 const coreBarrier = (n: number): string => `barrier-${n}/distributed-core`;
+const coreSystem = (id: string): string => `${id}/distributed-core`;
 
 export function measurements(native: NativeOptions): Measurement[] {
   const out: Measurement[] = [
@@ -64,6 +66,11 @@ export function measurements(native: NativeOptions): Measurement[] {
     } else {
       // No native program of this scenario: the nearest native rendezvous stands beside it.
       embeddedBase.push(BASELINE.goPingpong);
+      // Until `lntc run --nodes` lands: the scenario's system negotiated by the protocol core.
+      out.push({
+        id: coreSystem(s.id), name: `protocol core (JS tasks) over GrpcTransport, ${s.tasks} nodes`, scenario: s.id, mode: "distributed", weight: 1.5,
+        compareWith: [BASELINE.grpc, BASELINE.transport, BASELINE.tcp], run: measureCoreSystem(s.id),
+      });
     }
     out.push(
       { id: `${s.id}/embedded`, name: `lntc run (embedded, ${s.tasks} tasks)`, scenario: s.id, mode: "embedded", weight: 2, compareWith: embeddedBase, prepare: ourPreparation("embedded", s)!, run: ourRuntime("embedded", s) },
@@ -84,5 +91,6 @@ export const MESSAGE_TARGETS: readonly MessageTarget[] = SCENARIOS.map((s) => {
   const ids = [`${s.id}/distributed`];
   if (s.id === "pingpong") ids.push(BASELINE.coreRendezvous);
   if (s.id.startsWith("barrier-")) ids.push(coreBarrier(s.parties));
+  else if (s.id !== "pingpong") ids.push(coreSystem(s.id));
   return { scenario: s.id, measurement: ids, dlc: d.messages, formula: d.formula };
 });

@@ -46,7 +46,7 @@ class Worker implements TaskDriver {
 
 async function node(i: number, n: number, ports: number[], budgetMs: number): Promise<void> {
   const nodes: NodeAddress[] = ports.map((port, k) => ({ name: `n${k}`, host: "127.0.0.1", port }));
-  const t = new GrpcTransport({ nodes, self: `n${i}`, deploymentHash: HASH, log: () => {}, startTimeoutMs: 30_000 });
+  const t = new GrpcTransport({ nodes, self: `n${i}`, deploymentHash: HASH, log: () => {}, startTimeoutMs: 60_000, peerTimeoutMs: 30_000 });
   const lat = new Reservoir();
   let last = 0n;
   let recording = false;
@@ -61,7 +61,9 @@ async function node(i: number, n: number, ports: number[], budgetMs: number): Pr
     last = now;
   });
   const engine = new ProtocolEngine(`n${i}`, layout(n), new Map([[i, worker]]), new TableOracle([]));
-  t.onMessages((from, ms) => engine.deliver(from, ms));
+  // Peers that started first may send before this engine runs: hold their messages.
+  let early: { from: string; ms: Parameters<typeof engine.deliver>[1] }[] | null = [];
+  t.onMessages((from, ms) => (early ? early.push({ from, ms }) : engine.deliver(from, ms)));
   const report = (extra: object = {}): void => {
     process.stdout.write(JSON.stringify({ node: i, sent: engine.localMessages + engine.networkMessages, fired: worker.fired, maxRssBytes: peakRssSelf(), ...extra }) + "\n");
   };
@@ -74,7 +76,13 @@ async function node(i: number, n: number, ports: number[], budgetMs: number): Pr
     t.onPeerDown(bye);
   }
   await t.start();
-  engine.start({ send: (to, ms) => t.send(to, ms), action: () => {}, refuse: () => {} });
+  engine.start({ send: (to, ms) => t.send(to, ms), action: () => {}, refuse: (why) => {
+    process.stderr.write(`node ${i}: ${why}\n`);
+    process.exit(3);
+  } });
+  const held = early;
+  early = null;
+  for (const e of held) engine.deliver(e.from, e.ms);
   if (i !== 0) return;
   await new Promise((r) => setTimeout(r, Math.min(1000, budgetMs / 10)));
   recording = true;
