@@ -7,7 +7,7 @@ import type { Expr, FunctionDecl, GateDecl, Model, ProcessDecl, TypeDecl } from 
 import { DiagnosticBag } from "../frontend/diagnostics.js";
 import { formatPosition } from "../frontend/source.js";
 import { BackendError, Lowerer, type Instance, type Instr } from "./automata.js";
-import { baseOf, emitData } from "./emit-data.js";
+import { baseOf, emitData, isFilteredEnum } from "./emit-data.js";
 import { CodeEmitter, type SiteInfo } from "./emit-code.js";
 import type { ErrorSite } from "./emit-expr.js";
 import { extractTasks, type Frame, type TaskSystem } from "./tasks.js";
@@ -55,6 +55,7 @@ function generateOrThrow(model: Model, root: ProcessDecl, rootArgs: readonly Exp
   model.functions.forEach((f, i) => fnIndex.set(f, i));
   const em = new CodeEmitter(model, fnIndex);
   const data = emitData(model);
+  for (const t of model.types) if (isFilteredEnum(t)) em.ex.subtypeEnum(t);
   const functions = em.emitFunctions();
 
   const taskCode: string[] = [];

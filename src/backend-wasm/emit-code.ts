@@ -9,7 +9,7 @@ import type { FunctionDecl, Model, Offer, Pattern, VarDecl } from "../frontend/m
 import type { Span } from "../frontend/source.js";
 import { Msg } from "../frontend/diagnostic-messages.js";
 import { BackendError, Lowerer, type Block, type Instance, type Instr, type OfferIR, type Term } from "./automata.js";
-import { asType, baseOf, cardinality, defaultOf } from "./emit-data.js";
+import { asType, baseOf, cardinality, defaultOf, isFilteredEnum, predicates } from "./emit-data.js";
 import { ExprEmitter, mayRaise, type Resolve } from "./emit-expr.js";
 
 /** Silent steps a task may take between two actions before it is reported as looping (as the reference semantics). */
@@ -252,22 +252,25 @@ export class CodeEmitter {
         }
         case "any": {
           const R = G(t.inst);
-          const n = cardinality(t.variable.type);
-          if (n < 0) return `fail(${this.ex.error(Msg.InfiniteAny, t.span, [t.variable.name, t.variable.type.name])}, 0);\nunreachable();`;
+          const ty = t.variable.type;
+          const filtered = isFilteredEnum(ty);
+          const n = filtered ? `subCard${ty.index}()` : predicates(ty).length > 0 ? -1 : cardinality(ty);
+          if (n === -1 || (typeof n === "number" && n < 0)) return `fail(${this.ex.error(Msg.InfiniteAny, t.span, [t.variable.name, t.variable.type.name])}, 0);\nunreachable();`;
           const T = asType(t.variable.type);
           const x = this.ex.fresh("x");
+          const nth = (i: string) => (filtered ? `nth${baseOf(ty).index}(subIdx${ty.index}(${i}))` : `nth${baseOf(ty).index}(${i})`);
           const where = t.where ? this.ex.expr(t.where, R) : "true";
           if (spec) {
             return [
               `const base = t${k}_save();`,
-              `for (let i = 0; i < ${n}; i++) { t${k}_load(base); const ${x} = nth${baseOf(t.variable.type).index}(i); ${R(t.variable)} = ${x}; if (${where}) t${k}_spec(${t.to}); }`,
+              `for (let i = 0; i < ${n}; i++) { t${k}_load(base); const ${x} = ${nth("i")}; ${R(t.variable)} = ${x}; if (${where}) t${k}_spec(${t.to}); }`,
               `t${k}_load(base);`,
               `return;`,
             ].join("\n");
           }
           return [
             `let cnt = 0; let chosen: ${T} = ${defaultOf(t.variable.type)};`,
-            `for (let i = 0; i < ${n}; i++) { const ${x} = nth${baseOf(t.variable.type).index}(i); ${R(t.variable)} = ${x}; if (${where}) { cnt++; if (keep(cnt)) chosen = ${x}; } }`,
+            `for (let i = 0; i < ${n}; i++) { const ${x} = ${nth("i")}; ${R(t.variable)} = ${x}; if (${where}) { cnt++; if (keep(cnt)) chosen = ${x}; } }`,
             `if (cnt == 0) { S.stop(${k}); t${k}_pc = ${b.id}; return; }`,
             `${R(t.variable)} = chosen; pc = ${t.to}; continue;`,
           ].join("\n");

@@ -82,9 +82,25 @@ export function i64Lit(v: bigint): string {
 }
 
 /** Number of values, or -1 when too many to enumerate. */
+/** The predicates of a subtype chain (empty for other types). */
+export function predicates(t: TypeDecl): { variable: import("../frontend/model.js").VarDecl; predicate: import("../frontend/model.js").Expr }[] {
+  const out = [];
+  for (let u = t; u.def.kind === "subtype"; u = u.def.base) if (u.def.predicate !== undefined) out.push({ variable: u.def.variable, predicate: u.def.predicate });
+  return out;
+}
+
+/**
+ * A predicate subtype of a finite type is enumerated at run time (`subCard<k>`,
+ * `subIdx<k>`: its values' positions among the base's); the compile-time cardinality
+ * is then that of the base.
+ */
+export function isFilteredEnum(t: TypeDecl): boolean {
+  return predicates(t).length > 0 && cardinality(baseOf(t)) >= 0;
+}
+
 export function cardinality(t: TypeDecl, seen: Set<TypeDecl> = new Set()): number {
-  // a predicate subtype's values are not enumerated yet (its base's would include values outside it)
-  for (let u = t; u.def.kind === "subtype"; u = u.def.base) if (u.def.predicate !== undefined) return -1;
+  // a predicate subtype inside a constructor is not enumerated (its base's values would escape it)
+  if (seen.size > 0 && predicates(t).length > 0) return -1;
   const b = baseOf(t);
   const d = b.def;
   switch (d.kind) {
@@ -127,10 +143,14 @@ export function emitData(model: Model): string {
   }
   // dispatch by type id, for the scheduler
   out.push("function cardOf(t: i32): i32 {", "  switch (t) {");
-  for (const t of model.types) out.push(`    case ${t.index}: return ${cardinality(t)};`);
+  for (const t of model.types) out.push(`    case ${t.index}: return ${isFilteredEnum(t) ? `subCard${t.index}()` : predicates(t).length > 0 ? -1 : cardinality(t)};`);
   out.push("  }", "  return -1;", "}");
   out.push("function valueAtOf(t: i32, i: i32): Uint8Array {", "  switch (t) {");
-  for (const t of model.types) if (cardinality(t) >= 0) out.push(`    case ${t.index}: { enc${baseOf(t).index}(W, nth${baseOf(t).index}(i)); return W.take(); }`);
+  for (const t of model.types) {
+    const b = baseOf(t).index;
+    if (isFilteredEnum(t)) out.push(`    case ${t.index}: { enc${b}(W, nth${b}(subIdx${t.index}(i))); return W.take(); }`);
+    else if (predicates(t).length === 0 && cardinality(t) >= 0) out.push(`    case ${t.index}: { enc${b}(W, nth${b}(i)); return W.take(); }`);
+  }
   out.push("  }", "  return new Uint8Array(0);", "}");
   out.push("function printOf(t: i32, v: Uint8Array): string {", "  switch (t) {");
   for (const t of model.types) out.push(`    case ${t.index}: return prn${baseOf(t).index}(dec${baseOf(t).index}(rd(v)));`);

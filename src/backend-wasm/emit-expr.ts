@@ -6,7 +6,7 @@ import type { Expr, FunctionDecl, GateDecl, Pattern, TypeDecl, VarDecl } from ".
 import type { Span } from "../frontend/source.js";
 import { Msg, type DiagnosticMessage } from "../frontend/diagnostic-messages.js";
 import { BackendError } from "./automata.js";
-import { asType, baseOf, bounds, cmpCall, eqCode, i64Lit, isScalar } from "./emit-data.js";
+import { asType, baseOf, bounds, cardinality, cmpCall, eqCode, i64Lit, isScalar, predicates } from "./emit-data.js";
 
 export interface ErrorSite {
   readonly msg: DiagnosticMessage;
@@ -44,6 +44,20 @@ export class ExprEmitter {
     let id = this.excIds.get(g);
     if (id === undefined) this.excIds.set(g, (id = this.excIds.size + 2));
     return id;
+  }
+
+  /** The run-time enumeration of a predicate subtype of a finite type (see isFilteredEnum). */
+  subtypeEnum(t: TypeDecl): void {
+    const k = t.index;
+    const b = baseOf(t).index;
+    const n = cardinality(baseOf(t));
+    const preds = predicates(t).map((p) => `(${this.expr(p.predicate, (v) => (v === p.variable ? "x" : "x"))})`);
+    this.extra.push(
+      `let subT${k}: Array<i32> | null = null;`,
+      `function subTbl${k}(): Array<i32> { if (subT${k} === null) { const a = new Array<i32>(); for (let i = 0; i < ${n}; i++) { const x = nth${b}(i); if (${preds.join(" && ")}) a.push(i); } subT${k} = a; } return subT${k}!; }`,
+      `function subCard${k}(): i32 { return subTbl${k}().length; }`,
+      `function subIdx${k}(i: i32): i32 { return subTbl${k}()[i]; }`,
+    );
   }
 
   /** The AS expression of an exception's run-time id where it is named. */

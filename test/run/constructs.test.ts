@@ -201,6 +201,48 @@ test("a large system (12 members, 66 MEET vectors) takes the incremental search:
   for (let id = 0; id < 12; id++) assert.ok((counts.get(`BUSY !${id}`) ?? 0) > 20, `member ${id} rarely busy`);
 });
 
+const SUB = `module sub is
+type R is range 0 .. 5 of nat end type
+type Small is n: R where nat (n) <= 3 end type
+type Col is Red, Green, Blue with ==, != end type
+type NotRed is c: Col where c != Red end type
+channel S is (Small) end channel
+channel E is (Small) end channel
+channel C is (NotRed) end channel
+process P [G: S, H: E, K: C] is
+   var s: Small, e: Small, c: NotRed in
+      loop
+         s := any Small;
+         G (!s);
+         H (?e);
+         K (?c)
+      end loop
+   end var
+end process
+process MAIN [G: S, H: E, K: C] is
+   P [G, H, K]
+end process
+end module
+`;
+
+test("predicate subtypes of finite types are enumerated through their predicate (any, negotiation)", async () => {
+  const path = join(tmp, "sub.lnt");
+  writeFileSync(path, SUB);
+  const b = await compiled(path);
+  if (typeof b === "string") return assert.fail(b);
+  const seen = new Set<string>();
+  for (let seed = 1; seed <= 10; seed++) {
+    const run = new EmbeddedModel(b.wasm).instantiate(seed);
+    const labels: string[] = [];
+    run.onLabel = (l) => labels.push(l);
+    assert.equal(run.run(90).end, "steps");
+    const checker: TraceChecker = new TraceChecker(initialThread(b.root, []));
+    for (const [i, l] of labels.entries()) if (!checker.step(l)) assert.fail(`seed ${seed}: label ${i + 1} '${l}' refused`);
+    for (const l of labels) seen.add(l);
+  }
+  assert.deepEqual([...seen].sort(), ["G !0", "G !1", "G !2", "G !3", "H !0", "H !1", "H !2", "H !3", "K !BLUE", "K !GREEN"]);
+});
+
 test("inline branches, tail recursion, non-tail calls, a hide in a task, constructor patterns: traces accepted", async () => {
   const path = join(tmp, "mixed.lnt");
   writeFileSync(path, MIXED);
