@@ -143,6 +143,12 @@ export class Lowerer {
     return this.stmt(body, end.id, { inst, env, exit: end.id, breaks: new Map(), stack, dispatch: undefined, handlers: new Map(), disrupts: [], disruptKey: "" });
   }
 
+  /** Silent code that precedes a composition, run by a task before its own behaviour. */
+  lowerSilent(stmts: readonly Stmt[], k: number, inst: Instance): number {
+    const seq: Stmt = { kind: "seq", stmts, span: stmts[0]!.span };
+    return this.stmt(seq, k, { inst, env: new Map(), exit: k, breaks: new Map(), stack: [], dispatch: undefined, handlers: new Map(), disrupts: [], disruptKey: "" });
+  }
+
   lowerFunction(fn: FunctionDecl, inst: Instance): number {
     const end = this.block(fn.span, fn.result ? { kind: "noreturn", owner: fn } : { kind: "return", inst, value: undefined });
     return this.stmt(fn.body!, end.id, { inst, env: new Map(), exit: end.id, breaks: new Map(), stack: [], dispatch: undefined, handlers: new Map(), disrupts: [], disruptKey: "" });

@@ -71,19 +71,25 @@ function generateOrThrow(model: Model, root: ProcessDecl, rootArgs: readonly Exp
         return id;
       },
     });
-    // the frames from the root down to the task: their parameters are set once, at start
+    // the frames from the root down to the task, each an instance of its process
     const chain: Frame[] = [];
     for (let f: Frame | undefined = task.frame; f; f = f.parent) chain.unshift(f);
-    const init: Instr[] = [];
-    let parent: Instance | undefined;
-    let inst: Instance | undefined;
-    for (const f of chain) {
-      inst = low.newInstance(f.process);
-      const pairs = f.process.params.map((p, i) => ({ variable: p.variable, value: f.args[i]! }));
-      init.push({ kind: "pass", from: parent ?? inst, to: inst, pairs });
-      parent = inst;
+    const instOf = new Map<Frame, Instance>();
+    for (const f of chain) instOf.set(f, low.newInstance(f.process));
+    let entry = low.lowerTask(task.body, instOf.get(task.frame)!, task.gateEnv, chain.map((f) => f.process));
+    // what runs before: parameters passed into each frame, and silent code before compositions
+    for (let j = task.setup.length - 1; j >= 0; j--) {
+      const step = task.setup[j]!;
+      const inst = instOf.get(step.frame)!;
+      if (step.kind === "code") {
+        entry = low.lowerSilent(step.stmts, entry, inst);
+        continue;
+      }
+      const from = step.frame.parent ? instOf.get(step.frame.parent)! : inst;
+      const pairs = step.frame.process.params.map((p, i) => ({ variable: p.variable, value: step.frame.args[i]! }));
+      entry = low.block(step.frame.process.span, { kind: "goto", to: entry }, [{ kind: "pass", from, to: inst, pairs }]).id;
     }
-    const entry = low.lowerTask(task.body, inst!, task.gateEnv, chain.map((f) => f.process));
+    const init: Instr[] = [];
     const t = em.emitTask(task.id, low, entry, init, task.body.span);
     taskCode.push(t.code);
     accept.push(...t.accept);

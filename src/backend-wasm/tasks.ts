@@ -27,8 +27,19 @@ export interface Frame {
   readonly parent: Frame | undefined;
 }
 
+/**
+ * What a task runs before its own behaviour, from the root down: entering a frame (its
+ * parameters set from the arguments), or silent code that precedes a composition (the
+ * `x := ...` of `x := ...; par ... end par`), which every task below runs for itself:
+ * it is deterministic and has no action, so each computes the same values.
+ */
+export type SetupStep =
+  | { readonly kind: "frame"; readonly frame: Frame }
+  | { readonly kind: "code"; readonly frame: Frame; readonly stmts: readonly Stmt[] };
+
 export interface Task {
   readonly id: number;
+  readonly setup: readonly SetupStep[];
   /** The frame whose process's variables `body` reads. */
   readonly frame: Frame;
   readonly body: Stmt;
@@ -59,6 +70,10 @@ function isComposition(s: Stmt, seen: Set<ProcessDecl>): boolean {
     case "var":
       // declarations around a composition: each task keeps its own copy of the variables
       return isComposition(s.body, seen);
+    case "seq": {
+      const last = s.stmts[s.stmts.length - 1];
+      return last !== undefined && s.stmts.slice(0, -1).every(isSilent) && isComposition(last, seen);
+    }
     case "pcall":
       if (seen.has(s.process)) return false;
       seen.add(s.process);
@@ -78,42 +93,48 @@ export function extractTasks(root: ProcessDecl, rootArgs: readonly Expr[]): Task
   }
   const rootFrame: Frame = { process: root, args: rootArgs, parent: undefined };
 
-  function walk(s: Stmt, frame: Frame, env: Map<GateDecl, number>, name: string, seen: Set<ProcessDecl>): Node {
+  function walk(s: Stmt, frame: Frame, env: Map<GateDecl, number>, name: string, seen: Set<ProcessDecl>, setup: readonly SetupStep[]): Node {
     switch (s.kind) {
       case "pcall": {
-        if (!isComposition(s, new Set(seen))) return leaf(s, frame, env, name);
+        if (!isComposition(s, new Set(seen))) return leaf(s, frame, env, name, setup);
         const callee = s.process;
         const calleeEnv = new Map<GateDecl, number>();
         callee.gates.forEach((g, i) => calleeEnv.set(g, env.get(s.gates[i]!)!));
         const args = s.args.map((a) => (a.kind === "in" ? a.expr : undefined));
-        if (args.some((a) => a === undefined)) return leaf(s, frame, env, name);
+        if (args.some((a) => a === undefined)) return leaf(s, frame, env, name, setup);
         const next = new Set(seen);
         next.add(callee);
-        return walk(callee.body, { process: callee, args: args as Expr[], parent: frame }, calleeEnv, callee.name, next);
+        const f: Frame = { process: callee, args: args as Expr[], parent: frame };
+        return walk(callee.body, f, calleeEnv, callee.name, next, [...setup, { kind: "frame", frame: f }]);
       }
       case "par": {
         const global = s.gates.map((g) => env.get(g)!);
         const sets = s.branches.map((b) => new Set([...global, ...(b.gates ?? []).map((g) => env.get(g)!)]));
-        const branches = s.branches.map((b, i) => walk(b.body, frame, env, `${name}/${i + 1}`, seen));
+        const branches = s.branches.map((b, i) => walk(b.body, frame, env, `${name}/${i + 1}`, seen, setup));
         return { kind: "par", sets, count: s.count, branches };
       }
       case "var":
-        if (!isComposition(s, new Set(seen))) return leaf(s, frame, env, name);
-        return walk(s.body, frame, env, name, seen);
+        if (!isComposition(s, new Set(seen))) return leaf(s, frame, env, name, setup);
+        return walk(s.body, frame, env, name, seen, setup);
+      case "seq": {
+        if (!isComposition(s, new Set(seen))) return leaf(s, frame, env, name, setup);
+        const prefix = s.stmts.slice(0, -1);
+        return walk(s.stmts[s.stmts.length - 1]!, frame, env, name, seen, prefix.length > 0 ? [...setup, { kind: "code", frame, stmts: prefix }] : setup);
+      }
       case "hide": {
         const inner = new Map(env);
         for (const g of s.gates) {
           inner.set(g, gates.length);
           gates.push({ id: gates.length, decl: g, visible: false, channel: g.channel });
         }
-        return { kind: "hide", body: walk(s.body, frame, inner, name, seen) };
+        return { kind: "hide", body: walk(s.body, frame, inner, name, seen, setup) };
       }
       default:
-        return leaf(s, frame, env, name);
+        return leaf(s, frame, env, name, setup);
     }
   }
 
-  function leaf(body: Stmt, frame: Frame, env: Map<GateDecl, number>, name: string): Node {
+  function leaf(body: Stmt, frame: Frame, env: Map<GateDecl, number>, name: string, setup: readonly SetupStep[]): Node {
     const id = tasks.length;
     // A call of a sequential process becomes a task running that process.
     if (body.kind === "pcall" && body.args.every((a) => a.kind === "in")) {
@@ -121,14 +142,14 @@ export function extractTasks(root: ProcessDecl, rootArgs: readonly Expr[]): Task
       const calleeEnv = new Map<GateDecl, number>();
       callee.gates.forEach((g, i) => calleeEnv.set(g, env.get(body.gates[i]!)!));
       const f: Frame = { process: callee, args: body.args.map((a) => (a as { expr: Expr }).expr), parent: frame };
-      tasks.push({ id, frame: f, body: callee.body, gateEnv: calleeEnv, name: callee.name });
+      tasks.push({ id, setup: [...setup, { kind: "frame", frame: f }], frame: f, body: callee.body, gateEnv: calleeEnv, name: callee.name });
       return { kind: "task", task: id, gates: new Set(calleeEnv.values()) };
     }
-    tasks.push({ id, frame, body, gateEnv: env, name });
+    tasks.push({ id, setup, frame, body, gateEnv: env, name });
     return { kind: "task", task: id, gates: new Set(env.values()) };
   }
 
-  const tree = walk(root.body, rootFrame, rootEnv, root.name, new Set([root]));
+  const tree = walk(root.body, rootFrame, rootEnv, root.name, new Set([root]), [{ kind: "frame", frame: rootFrame }]);
   const vectors = gates.map((g) => normalise(vectorsOf(tree, g.id)));
   return { tasks, gates, vectors };
 }
@@ -168,6 +189,33 @@ function subsets(xs: readonly number[], k: number): number[][] {
   if (xs.length < k) return [];
   const [first, ...rest] = xs;
   return [...subsets(rest, k - 1).map((s) => [first!, ...s]), ...subsets(rest, k)];
+}
+
+/** Code with no action and no choice: what may precede a static composition. */
+export function isSilent(s: Stmt): boolean {
+  switch (s.kind) {
+    case "null":
+    case "assign":
+    case "call":
+    case "break":
+    case "assert":
+      return true;
+    case "var":
+      return isSilent(s.body);
+    case "seq":
+      return s.stmts.every(isSilent);
+    case "if":
+      return s.branches.every((b) => isSilent(b.body)) && (s.else === undefined || isSilent(s.else));
+    case "case":
+      return s.matches.every((m) => isSilent(m.body));
+    case "loop":
+    case "while":
+      return isSilent(s.body);
+    case "for":
+      return isSilent(s.init) && isSilent(s.step) && isSilent(s.body);
+    default:
+      return false;
+  }
 }
 
 function normalise(vs: number[][]): number[][] {

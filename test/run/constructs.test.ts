@@ -243,6 +243,40 @@ test("predicate subtypes of finite types are enumerated through their predicate 
   assert.deepEqual([...seen].sort(), ["G !0", "G !1", "G !2", "G !3", "H !0", "H !1", "H !2", "H !3", "K !BLUE", "K !GREEN"]);
 });
 
+const PRE = `module pre is
+channel NAT is (nat) end channel
+process W [G: NAT] (n: nat) is
+   G (!n); W [G] (n + 1)
+end process
+process MAIN [G, H: NAT] is
+   var a, b, d, e: nat in
+      a := 3;
+      b := a * 2;
+      par G in
+         W [G] (a)
+      || var c: nat in
+            c := b + 1;
+            par H in H (!c); G (?d) || H (?e) end par
+         end var
+      end par
+   end var
+end process
+end module
+`;
+
+test("silent code before a static composition runs in every task below it", async () => {
+  const path = join(tmp, "pre.lnt");
+  writeFileSync(path, PRE);
+  const b = await compiled(path);
+  if (typeof b === "string") return assert.fail(b);
+  assert.equal(b.generated.manifest.tasks.length, 3);
+  const run = new EmbeddedModel(b.wasm).instantiate(1);
+  const labels: string[] = [];
+  run.onLabel = (l) => labels.push(l);
+  assert.equal(run.run(10).end, "deadlock");
+  assert.deepEqual(labels, ["H !7", "G !3"]);
+});
+
 test("inline branches, tail recursion, non-tail calls, a hide in a task, constructor patterns: traces accepted", async () => {
   const path = join(tmp, "mixed.lnt");
   writeFileSync(path, MIXED);
