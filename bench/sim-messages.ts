@@ -7,7 +7,7 @@ import { jsCore } from "../src/protocol-sim/core.js";
 import { configBytes } from "../src/protocol-sim/model.js";
 import type { SimState, SimSystem, SimTask } from "../src/protocol-sim/model.js";
 import { runSeed } from "../src/protocol-sim/simulator.js";
-import { barrier, pingpong, select } from "../test/protocol/scenarios.js";
+import { barrier, pingpong, select } from "../src/protocol-sim/scenarios.js";
 import type { ScenarioId, SimulatedMessages } from "./harness/types.js";
 import { dlcCount } from "./scenarios.js";
 

@@ -10,7 +10,7 @@ import type { NodeAddress } from "../../host/transport.js";
 import { ProtocolEngine, type TaskDriver } from "../../host/node-engine-js.js";
 import { describeVerdict, exitStatus, runNode } from "../../host/node-shell.js";
 import { logHeader } from "../../host/trace-log.js";
-import { allScenarios } from "../protocol/scenarios.js";
+import { allScenarios } from "../../src/protocol-sim/scenarios.js";
 import { placedLayout, SimDriver } from "./sim-distributed.js";
 
 interface Config {

@@ -1,4 +1,4 @@
-// The protocol simulator's scenarios (test/protocol/scenarios.ts: pingpong, philosophers,
+// The protocol simulator's scenarios (src/protocol-sim/scenarios.ts: pingpong, philosophers,
 // committee, paint, barrier, select, rings, ...) run for real, each node of the scenario's
 // own placement with its GrpcTransport, node shell and protocol engine, in this process
 // over loopback gRPC; checked by sim-distributed.ts's checkRun against the reference.
@@ -10,7 +10,7 @@ import { GrpcTransport } from "../../host/transport-grpc.js";
 import { ProtocolEngine, type TaskDriver } from "../../host/node-engine-js.js";
 import { runNode } from "../../host/node-shell.js";
 import { logHeader } from "../../host/trace-log.js";
-import { allScenarios } from "../protocol/scenarios.js";
+import { allScenarios } from "../../src/protocol-sim/scenarios.js";
 import { freePorts } from "./helpers.js";
 import { checkRun, ownLayout, SimDriver } from "./sim-distributed.js";
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { allScenarios } from "../protocol/scenarios.js";
+import { allScenarios } from "../../src/protocol-sim/scenarios.js";
 import { deploymentFor, freePorts, here, tempDir, TestNode, withNodes } from "./helpers.js";
 import { checkRun, placedLayout, type Firing } from "./sim-distributed.js";
 

@@ -9,7 +9,7 @@ import { configBytes } from "../../src/protocol-sim/model.js";
 import type { SimState, SimSystem } from "../../src/protocol-sim/model.js";
 import { runSeed } from "../../src/protocol-sim/simulator.js";
 import type { Stats } from "../../src/protocol-sim/simulator.js";
-import { allScenarios, barrier } from "./scenarios.js";
+import { allScenarios, barrier } from "../../src/protocol-sim/scenarios.js";
 
 const K = 20;
 

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { jsCore } from "../../src/protocol-sim/core.js";
 import { explore } from "../../src/protocol-sim/explore.js";
-import { committee, oneShared, paint, philosophers, pingpong, ring, select, timeout } from "./scenarios.js";
+import { committee, oneShared, paint, philosophers, pingpong, ring, select, timeout } from "../../src/protocol-sim/scenarios.js";
 
 const systems = [
   pingpong(2),

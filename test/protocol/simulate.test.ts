@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { jsCore } from "../../src/protocol-sim/core.js";
 import { configBytes } from "../../src/protocol-sim/model.js";
 import { runSeed } from "../../src/protocol-sim/simulator.js";
-import { allScenarios, paint, pingpong, barrier } from "./scenarios.js";
+import { allScenarios, paint, pingpong, barrier } from "../../src/protocol-sim/scenarios.js";
 
 const SEEDS = 300;
 

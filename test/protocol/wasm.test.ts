@@ -11,7 +11,7 @@ import { configBytes } from "../../src/protocol-sim/model.js";
 import { Simulation } from "../../src/protocol-sim/simulator.js";
 import { wasmCoreFactory } from "../../src/protocol-sim/wasm-core.js";
 import { repoRoot } from "../util/paths.js";
-import { allScenarios } from "./scenarios.js";
+import { allScenarios } from "../../src/protocol-sim/scenarios.js";
 
 function recording(core: ProtocolCore, log: string[]): ProtocolCore {
   const rec = (b: Uint8Array): Uint8Array => {

@@ -2,8 +2,8 @@
 // (pingpong, philosophers, committee, paint, barrier) plus systems that stress the lock
 // path: a select over 8 gates, a ring of tasks that all offer on two managers.
 
-import { among } from "../../src/protocol-sim/model.js";
-import type { SimOffer, SimState, SimSystem, SimTask } from "../../src/protocol-sim/model.js";
+import { among } from "./model.js";
+import type { SimOffer, SimState, SimSystem, SimTask } from "./model.js";
 
 function task(name: string, node: number, states: SimState[]): SimTask {
   return { name, node, states, initial: 0 };
