@@ -6,6 +6,7 @@
 import type { Expr, FunctionDecl, GateDecl, Model, ProcessDecl, TypeDecl } from "../frontend/model.js";
 import { DiagnosticBag } from "../frontend/diagnostics.js";
 import { formatPosition } from "../frontend/source.js";
+import { distributedExports } from "./emit-distributed.js";
 import { BackendError, Lowerer, type Instance, type Instr } from "./automata.js";
 import { baseOf, emitData, isFilteredEnum } from "./emit-data.js";
 import { CodeEmitter, type SiteInfo } from "./emit-code.js";
@@ -173,6 +174,7 @@ function generateOrThrow(model: Model, root: ProcessDecl, rootArgs: readonly Exp
     "export function lastGate(): i32 { return S.lastGate; }",
     "export function lastPartCount(): i32 { return S.lastParts.length; }",
     "export function lastPartTask(i: i32): i32 { return S.lastParts[i].task; }",
+    ...distributedExports(system.tasks.map((t) => t.id), initLines),
     "// the environment (hooks): its offers come from the host, values as codec bytes through a scratch buffer",
     "let ENV_SCRATCH = new Uint8Array(64);",
     "let ENV_OFFER: Offer | null = null;",

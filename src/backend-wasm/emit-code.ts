@@ -206,6 +206,14 @@ export class CodeEmitter {
       `function t${k}_save(): Snap${k} { const s = new Snap${k}(); ${names.map((n) => `s.${n.name} = ${n.name};`).join(" ")} return s; }`,
       `function t${k}_load(x: Snapshot): void { const s = <Snap${k}>x; ${names.map((n) => `${n.name} = s.${n.name};`).join(" ")} }`,
     );
+    // The variables as codec bytes, for a distributed run: a READY carries them (captured
+    // data) so that a manager on another node evaluates the offer's guard on them.
+    const vars: { name: string; nullable: boolean; ty: number }[] = [];
+    for (const inst of low.instances) for (const v of inst.owner.variables) vars.push({ name: `g${k}_${inst.id}_${v.index}`, nullable: asType(v.type).endsWith("| null"), ty: baseOf(v.type).index });
+    globals.push(
+      `function t${k}_enc(w: Writer): void { ${vars.map((v) => (v.nullable ? `{ const x = ${v.name}; if (x === null) w.byte(0); else { w.byte(1); enc${v.ty}(w, x); } }` : `enc${v.ty}(w, ${v.name});`)).join(" ")} }`,
+      `function t${k}_dec(r: Reader): void { ${vars.map((v) => (v.nullable ? `if (r.byte() == 0) ${v.name} = null; else ${v.name} = dec${v.ty}(r);` : `${v.name} = dec${v.ty}(r);`)).join(" ")} }`,
+    );
     const accept: string[] = [];
     const fire: string[] = [];
     const siteOf = new Map<string, SiteInfo>();
