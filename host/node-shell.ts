@@ -24,6 +24,8 @@ export interface EngineOut {
   action(parts: readonly Participation[], label: string): void;
   /** A message the engine could not take (logged, never a crash). */
   refuse(what: string): void;
+  /** The engine cannot go on (a run-time error of the model): every node stops with this reason. */
+  fail?(reason: string): void;
 }
 
 export interface NodeEngine {
@@ -222,6 +224,10 @@ export function runNode(o: NodeShellOptions): Promise<Verdict> {
     },
     refuse(what) {
       say(`refused ${what}`);
+    },
+    fail(reason) {
+      say(reason);
+      finish({ kind: "failed", reason }, true);
     },
   };
 
