@@ -17,6 +17,28 @@ interface Exports {
   __collect(): void;
   lastPartCount(): number;
   lastPartTask(i: number): number;
+  envEnable(): void;
+  envHook(g: number): void;
+  envClear(): void;
+  envOffer(gate: number, id: number, arity: number, guard: number): void;
+  envType(p: number, t: number): void;
+  envScratch(n: number): number;
+  envValue(p: number, n: number, fallback: number): void;
+  lastEnv(): number;
+  valueCount(last: number): number;
+  valuePtr(last: number, p: number): number;
+  valueLen(last: number, p: number): number;
+}
+
+/** One offer of the environment: per position the value's codec bytes, or undefined (open). */
+export interface EnvOffer {
+  readonly gate: number;
+  readonly types: readonly number[];
+  readonly values: readonly (Uint8Array | undefined)[];
+  /** Per open position, a value used when no party emits one. */
+  readonly fallback: readonly (Uint8Array | undefined)[];
+  /** Whether `onEnvAccept` must be asked about each candidate. */
+  readonly guard: boolean;
 }
 
 interface WasmApi {
@@ -47,7 +69,9 @@ export type TaskWait =
 export type RunResult =
   | { readonly end: "steps" | "terminated"; readonly steps: number }
   | { readonly end: "deadlock"; readonly steps: number; readonly waits: readonly TaskWait[] }
-  | { readonly end: "stopped"; readonly steps: number; readonly stop: Stop };
+  | { readonly end: "stopped"; readonly steps: number; readonly stop: Stop }
+  /** An action the environment took part in (its offer `offer`, by index): its offers must be set again. */
+  | { readonly end: "environment"; readonly steps: number; readonly offer: number; readonly gate: number; readonly values: readonly Uint8Array[] };
 
 /** Actions between two garbage collections. */
 const BATCH = 16384;
@@ -70,6 +94,8 @@ export class EmbeddedRun {
   /** Called with each label; throw (any value) from it to stop the run. */
   onLabel: ((label: string) => void) | undefined;
   private startStop: Stop | undefined;
+  /** Asked whether the environment's offer `offer` accepts a candidate action's values; throw to stop the run. */
+  onEnvAccept: ((offer: number, values: Uint8Array[]) => boolean) | undefined;
 
   private readonly readString: (ptr: number) => string;
 
@@ -94,6 +120,14 @@ export class EmbeddedRun {
         },
         negotiation: (site: number, position: number) => {
           throw new StopSignal({ kind: "negotiation", site, position });
+        },
+        envAccept: (id: number) => {
+          if (!this.onEnvAccept) return 1;
+          try {
+            return this.onEnvAccept(id, this.values(false)) ? 1 : 0;
+          } catch (reason) {
+            throw new StopSignal({ kind: "host", reason });
+          }
         },
         action: (ptr: number) => {
           const label = readString(ptr);
@@ -133,6 +167,40 @@ export class EmbeddedRun {
     return { gate: this.x.lastGate(), tasks };
   }
 
+  /** Makes the environment a party of every action on these gates; before the first run. */
+  enableEnvironment(gates: readonly number[]): void {
+    this.x.envEnable();
+    for (const g of gates) this.x.envHook(g);
+  }
+
+  /** Replaces the environment's offers (ids: their indexes). */
+  setEnvOffers(offers: readonly EnvOffer[]): void {
+    this.x.envClear();
+    offers.forEach((o, id) => {
+      this.x.envOffer(o.gate, id, o.types.length, o.guard ? 1 : 0);
+      o.types.forEach((t, p) => this.x.envType(p, t));
+      const put = (b: Uint8Array, p: number, fallback: number) => {
+        const ptr = this.x.envScratch(b.length);
+        // the memory may have grown: its buffer is read again after the call
+        new Uint8Array(this.x.memory.buffer, ptr, b.length).set(b);
+        this.x.envValue(p, b.length, fallback);
+      };
+      o.values.forEach((b, p) => b && put(b, p, 0));
+      o.fallback.forEach((b, p) => b && put(b, p, 1));
+    });
+  }
+
+  /** The values of the candidate being examined (`last` false) or of the last action, as codec bytes. */
+  private values(last: boolean): Uint8Array[] {
+    const l = last ? 1 : 0;
+    const out: Uint8Array[] = [];
+    for (let p = 0, n = this.x.valueCount(l); p < n; p++) {
+      const ptr = this.x.valuePtr(l, p);
+      out.push(new Uint8Array(this.x.memory.buffer, ptr, this.x.valueLen(l, p)).slice());
+    }
+    return out;
+  }
+
   get steps(): number {
     return this.x.steps();
   }
@@ -156,6 +224,7 @@ export class EmbeddedRun {
     const steps = this.x.steps();
     if (code === 0) return { end: "steps", steps };
     if (code === 1) return { end: "terminated", steps };
+    if (code === 3) return { end: "environment", steps, offer: this.x.lastEnv(), gate: this.x.lastGate(), values: this.values(true) };
     return { end: "deadlock", steps, waits: this.waits() };
   }
 

@@ -16,6 +16,8 @@
 @external("lntc", "negotiation") declare function hostNegotiation(site: i32, position: i32): void;
 /** A visible action (or `i`) happened. */
 @external("lntc", "action") declare function hostAction(label: string): void;
+/** Whether the environment (hooks) accepts the candidate values for its offer `id` (read through `currentValue`). */
+@external("lntc", "envAccept") declare function hostEnvAccept(id: i32): bool;
 
 export function fail(id: i32, value: i64): void {
   hostError(id, value);
@@ -249,6 +251,8 @@ export class Offer {
   emit: Array<Uint8Array | null>;
   /** Whether the generated `accept` must be asked (patterns beyond a variable, or a `where`). */
   guard: bool;
+  /** Environment offers only: per position, the value it supplies when no party emits one. */
+  fallback: Array<Uint8Array | null> | null = null;
   constructor(site: i32, task: i32, gate: i32, types: Array<i32>, guard: bool) {
     this.site = site;
     this.task = task;
@@ -286,6 +290,15 @@ export class Scheduler {
   /** The gate (-1: `i`) and the participants of the last action, for tests and traces. */
   lastGate: i32 = -2;
   lastParts: Array<Offer> = new Array<Offer>();
+  /** The values of the last action. */
+  lastVals: Array<Uint8Array> = new Array<Uint8Array>();
+  /**
+   * The environment (hooks) as one more task, party of every vector of the hooked gates;
+   * its offers come from the host. -1: no environment (the hook-less run).
+   */
+  envTask: i32 = -1;
+  /** The environment's offer in the last action, -1 if it took no part. */
+  lastEnv: i32 = -1;
 
   // search state
   private count: i32 = 0;
@@ -319,6 +332,35 @@ export class Scheduler {
     this.status = new Array<i32>(taskCount);
     this.offers = new Array<Array<Offer>>(taskCount);
     for (let t = 0; t < taskCount; t++) this.offers[t] = new Array<Offer>();
+  }
+
+  /** Adds the environment as a task; before the first search. */
+  envEnable(): void {
+    this.envTask = this.taskCount;
+    this.status.push(OFFERING);
+    this.offers.push(new Array<Offer>());
+  }
+  /** Makes the environment a party of every vector of gate g. */
+  envHook(g: i32): void {
+    const vs = this.vectors[g];
+    for (let v = 0; v < vs.length; v++) vs[v].push(this.envTask);
+  }
+  envClear(): void {
+    this.offers[this.envTask].length = 0;
+    this.touch(this.envTask);
+  }
+  envOffer(gate: i32, id: i32, types: Array<i32>, guard: bool): Offer {
+    const o = new Offer(id, this.envTask, gate, types, guard);
+    o.fallback = new Array<Uint8Array | null>(types.length);
+    this.offers[this.envTask].push(o);
+    return o;
+  }
+  /** Value p of the candidate being examined (during `hostEnvAccept`). */
+  currentValue(p: i32): Uint8Array {
+    return this.vals[p];
+  }
+  currentCount(): i32 {
+    return this.vals.length;
   }
 
   addGate(label: string, visible: bool, vectors: Array<Array<i32>>): void {
@@ -398,7 +440,7 @@ export class Scheduler {
   private guardsHold(): bool {
     for (let j = 0; j < this.parts.length; j++) {
       const o = this.parts[j];
-      if (o.guard && !this.model.accept(o, this.vals)) return false;
+      if (o.guard && (o.task == this.envTask ? !hostEnvAccept(o.site) : !this.model.accept(o, this.vals))) return false;
     }
     return true;
   }
@@ -411,6 +453,8 @@ export class Scheduler {
     const p = this.free[k];
     const n = this.model.card(types[p]);
     if (n < 0) {
+      // on a hooked gate the value is the environment's to give: without it, no action
+      if (this.envTask >= 0) for (let j = 0; j < this.parts.length; j++) if (this.parts[j].task == this.envTask) return;
       hostNegotiation(this.parts[0].site, p);
       unreachable();
     }
@@ -432,6 +476,12 @@ export class Scheduler {
         if (e === null) continue;
         if (v === null) v = e;
         else if (!bytesEq(v, e)) return;
+      }
+      if (v === null && this.envTask >= 0) {
+        for (let j = 0; j < this.parts.length; j++) {
+          const fb = this.parts[j].fallback;
+          if (fb !== null && fb[p] !== null) v = fb[p];
+        }
       }
       if (v === null) {
         this.free.push(p);
@@ -469,6 +519,7 @@ export class Scheduler {
       this.taskSlots.push(new Array<i32>());
       this.addSlot(-1, [t]);
     }
+    if (this.envTask >= 0) this.taskSlots.push(new Array<i32>());
     for (let g = 0; g < this.vectors.length; g++) {
       const vs = this.vectors[g];
       for (let v = 0; v < vs.length; v++) this.addSlot(g, vs[v]);
@@ -581,7 +632,10 @@ export class Scheduler {
     return false;
   }
 
-  /** Runs up to `max` actions. Returns 0 when `max` were done, 1 on termination, 2 on deadlock. */
+  /**
+   * Runs up to `max` actions. Returns 0 when `max` were done, 1 on termination, 2 on
+   * deadlock, 3 right after an action the environment took part in (its offers change).
+   */
   run(max: i32): i32 {
     for (let n = 0; n < max; n++) {
       if (this.search() == 0) {
@@ -624,7 +678,14 @@ export class Scheduler {
       this.lastGate = gate;
       this.lastParts.length = parts.length;
       for (let j = 0; j < parts.length; j++) this.lastParts[j] = parts[j];
-      for (let j = 0; j < parts.length; j++) this.model.fire(parts[j], vals);
+      this.lastVals = vals;
+      this.lastEnv = -1;
+      for (let j = 0; j < parts.length; j++) {
+        const o = parts[j];
+        if (o.task == this.envTask) this.lastEnv = o.site;
+        else this.model.fire(o, vals);
+      }
+      if (this.lastEnv >= 0) return 3;
     }
     return 0;
   }

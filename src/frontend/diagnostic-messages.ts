@@ -162,6 +162,10 @@ export const Msg = {
   AltPreActionCode: e(7003, "this 'alt' branch runs {0} before its first action: not supported by the Wasm backend yet"),
   NonTailRecursion: e(7004, "process '{0}' calls itself recursively, not as its last action: not supported by the Wasm backend yet"),
   WideNumbers: e(7005, "type {0} needs more than 62 bits: not supported by the Wasm backend yet"),
+  HookFailed: e(7006, "hook of gate {0}: {1} threw: {2} (values: {3})"),
+  HookBadValue: e(7007, "hook of gate {0}: {1} gave a bad value at position {2}: {3} (values: {4})"),
+  HookBadGate: e(7008, "hook module: {0} on gate '{1}' (values: {2}): {3}"),
+  HookLoad: e(7009, "hook module '{0}': {1}"),
 
   // ---- 9000-9999: internal --------------------------------------------------
   Internal: e(9001, "internal compiler error: {0}"),

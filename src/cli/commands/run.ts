@@ -4,7 +4,7 @@
 // run and stops it at the first action the model does not allow.
 
 import { openSync, writeSync, closeSync } from "node:fs";
-import { boolOpt, intOpt, stringOpt, UsageError, type Command, type CommandIO } from "../command.js";
+import { boolOpt, intOpt, stringOpt, type Command, type CommandIO } from "../command.js";
 import { modelArg, prepare, reportRuntimeError } from "./explore.js";
 import { build, type Built } from "../wasm-build.js";
 import { DiagnosticBag } from "../../frontend/diagnostics.js";
@@ -13,6 +13,7 @@ import { printDiagnostics } from "../diagnostics-output.js";
 import { EmbeddedModel, type RunResult, type Stop, type TaskWait } from "../../../host/embedded/instance.js";
 import { TraceChecker } from "../../semantics/trace-check.js";
 import { LntRuntimeError } from "../../semantics/values.js";
+import { runWithHooks } from "../hooks.js";
 
 /** Actions run between two turns of the event loop. */
 const SLICE = 4096;
@@ -42,7 +43,10 @@ Options:
   --quiet            do not print the actions
   -O                 use the optimized build
   --root 'P (args)'  the root process and its arguments (default: MAIN)
-  --hooks FILE       not supported yet
+  --hooks FILE       a JS or TS module that takes part in the visible gates it hooks
+                     (see docs/hooks.md); the run then waits for the environment
+                     instead of reporting a deadlock, and ends on Ctrl-C, termination,
+                     --steps or the module's stop()
 
 Exit status: 0 terminated or N actions done, 1 deadlock, run-time error of the
 model or --check violation, 2 usage or I/O error.`,
@@ -60,7 +64,7 @@ model or --check violation, 2 usage or I/O error.`,
     const [path] = modelArg(args, "run");
     const seed = intOpt(args, "seed") ?? 1;
     const steps = intOpt(args, "steps") ?? 2000;
-    if (stringOpt(args, "hooks") !== undefined) throw new UsageError("--hooks is not supported yet");
+    const hooksPath = stringOpt(args, "hooks");
     const b = await build(path!, { optimize: boolOpt(args, "O"), root: stringOpt(args, "root") }, io);
     if (typeof b === "number") return b;
     let checker: TraceChecker | undefined;
@@ -110,6 +114,16 @@ model or --check violation, 2 usage or I/O error.`,
       if (out.length > 65536 || traceBuf.length > 65536) flush();
     };
     let result: RunResult;
+    if (hooksPath !== undefined) {
+      let r: RunResult | number;
+      try {
+        r = await runWithHooks(hooksPath, b, run, steps, needLabels, flush, io);
+      } finally {
+        flush();
+        if (traceFd !== undefined) closeSync(traceFd);
+      }
+      return typeof r === "number" ? r : report(r, b, io, checker);
+    }
     try {
       // In slices, giving the event loop a turn between them, so that the actions
       // appear as they happen on a pipe too.
@@ -144,6 +158,8 @@ function report(r: RunResult, b: Built, io: CommandIO, checker: TraceChecker | u
       return 1;
     case "stopped":
       return reportStop(r.stop, r.steps, b, io, checker);
+    case "environment":
+      throw new Error("an environment action outside a run with hooks");
   }
 }
 
