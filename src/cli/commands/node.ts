@@ -4,7 +4,7 @@
 
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { UsageError, boolOpt, stringOpt, type Command, type CommandIO } from "../command.js";
+import { UsageError, boolOpt, intOpt, stringOpt, type Command, type CommandIO } from "../command.js";
 import { DiagnosticBag } from "../../frontend/diagnostics.js";
 import { sourceFile } from "../../frontend/source.js";
 import { printDiagnostics } from "../diagnostics-output.js";
@@ -13,11 +13,13 @@ import { GrpcTransport, type TlsFiles } from "../../../host/transport-grpc.js";
 import { describeVerdict, exitStatus, runNode, type EngineOut, type NodeEngine } from "../../../host/node-shell.js";
 import { logHeader } from "../../../host/trace-log.js";
 import type { WireMessage } from "../../../host/transport.js";
+import { resolvePlacement, uniqueNames, type PlanModel } from "../../../host/placement.js";
+import { WasmEngine, WasmModel, type NodeManifest } from "../../../host/node-engine-wasm.js";
 
 export const nodeCommand: Command = {
   name: "node",
   summary: "start one node of a distributed deployment",
-  help: `Usage: lntc node --deploy FILE --name NODE OUTDIR [--tls DIR] [--log FILE]
+  help: `Usage: lntc node --deploy FILE --name NODE OUTDIR [--tls DIR] [--log FILE] [--seed S] [--steps N] [--quiet]
        lntc node --deploy FILE --name NODE --check-network [--tls DIR]
 
 Starts node NODE of the deployment FILE: listens on its address, connects to
@@ -36,6 +38,9 @@ Options:
   --tls DIR          mutual TLS with DIR/ca.pem, DIR/NODE.pem and DIR/NODE-key.pem
                      (certificates' common names are node names)
   --log FILE         write the actions this node takes part in (lntc trace-merge reads it)
+  --seed S           seed of this node's choices among a task's moves alone (default 1)
+  --steps N          each task of this node stops after N actions of its own
+  --quiet            do not print the labels of the actions this node decides
   --check-network    ping the other nodes instead of running a model
 
 Exit status: 0 terminated, 1 deadlock or a bad deployment, 2 usage or I/O error,
@@ -46,6 +51,9 @@ Exit status: 0 terminated, 1 deadlock or a bad deployment, 2 usage or I/O error,
     tls: { type: "string" },
     log: { type: "string" },
     "check-network": { type: "boolean" },
+    seed: { type: "string" },
+    steps: { type: "string" },
+    quiet: { type: "boolean" },
   },
   async run(args, io) {
     const deployPath = stringOpt(args, "deploy");
@@ -83,8 +91,7 @@ Exit status: 0 terminated, 1 deadlock or a bad deployment, 2 usage or I/O error,
         io.stderr.write(`lntc node: '${outdir}' holds no compiled model (no manifest.json); build one with 'lntc compile MODEL.lnt -o ${outdir}'\n`);
         return 2;
       }
-      io.stderr.write("lntc node: running a compiled model across nodes needs the Wasm runtime's distributed adapter, which is not written yet; '--check-network' checks the deployment's network now\n");
-      return 2;
+      return runModel(d, name, outdir, tls, stringOpt(args, "log"), intOpt(args, "seed") ?? 1, intOpt(args, "steps", 1), boolOpt(args, "quiet"), io);
     }
     return runCheckNetwork(d, name, tls, stringOpt(args, "log"), io);
   },
@@ -154,5 +161,69 @@ async function runCheckNetwork(d: Deployment, name: string, tls: TlsFiles | unde
   }
   const ok = verdict.kind === "terminated";
   io.stdout.write(`${name}: ${ok ? "every peer answered" : describeVerdict(verdict)}\n`);
+  return exitStatus(verdict);
+}
+
+/** Runs the tasks and gate negotiations placed on this node, from the compiled model in `outdir`. */
+async function runModel(d: Deployment, name: string, outdir: string, tls: TlsFiles | undefined, logPath: string | undefined, seed: number, steps: number | undefined, quiet: boolean, io: CommandIO): Promise<number> {
+  let manifest: NodeManifest & { gates: PlanModel["gates"] };
+  let wasm: Uint8Array;
+  try {
+    manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as typeof manifest;
+    wasm = readFileSync(join(outdir, "model.wasm"));
+  } catch (err) {
+    io.stderr.write(`lntc node: cannot read the compiled model in '${outdir}': ${(err as Error).message}\n`);
+    return 2;
+  }
+  const plan: PlanModel = { tasks: manifest.tasks, gates: manifest.gates, vectors: manifest.gates.map((g) => g.vectors) };
+  const diags = new DiagnosticBag();
+  const placement = resolvePlacement(plan, d, diags);
+  if (!placement) {
+    printDiagnostics(diags, io);
+    return 1;
+  }
+  const say = (line: string): void => void io.stderr.write(`lntc node ${name}: ${line}\n`);
+  let model: WasmModel;
+  try {
+    model = new WasmModel(wasm, manifest, seed);
+  } catch (err) {
+    io.stderr.write(`lntc node: cannot instantiate '${join(outdir, "model.wasm")}': ${(err as Error).message}\n`);
+    return 2;
+  }
+  const hash = deploymentHash(d);
+  const transport = new GrpcTransport({
+    nodes: d.nodes,
+    self: name,
+    deploymentHash: hash,
+    tls,
+    startTimeoutMs: d.options.startTimeoutMs,
+    peerTimeoutMs: d.options.peerTimeoutMs,
+    log: say,
+  });
+  const nodes = d.nodes.map((n) => n.name);
+  const taskNames = uniqueNames(manifest.tasks.map((t) => t.name));
+  const engine = new WasmEngine(model, manifest, {
+    self: name,
+    nodes,
+    taskNode: placement.taskNode.map((n) => nodes[n]!),
+    gateNode: placement.gateNode.map((n) => (n < 0 ? undefined : nodes[n])),
+    taskNames,
+    seed,
+    ...(steps !== undefined ? { stepLimit: steps } : {}),
+    onLimit: (task) => say(`task ${task} stopped after ${steps} actions (--steps)`),
+  });
+  if (logPath !== undefined) writeFileSync(logPath, "");
+  const verdict = await runNode({
+    transport,
+    nodes,
+    engine,
+    say,
+    logHeader: logHeader(name, Buffer.from(hash).toString("hex")),
+    log: (line: string) => {
+      if (logPath !== undefined) appendFileSync(logPath, line + "\n");
+      if (!quiet && !line.startsWith("#")) io.stdout.write(line.slice(line.indexOf("\t") + 1) + "\n");
+    },
+  });
+  io.stdout.write(`${name}: ${verdict.kind === "terminated" ? "terminated" : describeVerdict(verdict)} (${engine.actions} rendezvous negotiated here, ${engine.networkMessages} protocol messages sent on the network, ${engine.localMessages} kept on this node)\n`);
   return exitStatus(verdict);
 }
