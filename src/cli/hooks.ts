@@ -288,6 +288,7 @@ export async function runWithHooks(
 
   let failure: HookStop | undefined;
   let stopped = false;
+  let stopReason = "stopped by the hooks";
   let wake: (() => void) | undefined;
   const poke = () => {
     const w = wake;
@@ -350,7 +351,10 @@ export async function runWithHooks(
   let early: (() => void)[] | undefined = [];
 
   // with hooks a run ends on Ctrl-C too, cleanly (the hook module's close is called)
-  const onInterrupt = () => env.stop();
+  const onInterrupt = () => {
+    stopReason = "interrupted";
+    env.stop();
+  };
   process.once("SIGINT", onInterrupt);
   try {
     const mod = (await loadModule(hooksPath)) as { default?: unknown };
@@ -431,7 +435,7 @@ export async function runWithHooks(
       if (failure) throw failure;
       if (stopped) {
         flush();
-        io.stderr.write(`stopped by the hooks after ${run.steps} action${run.steps === 1 ? "" : "s"}\n`);
+        io.stderr.write(`${stopReason} after ${run.steps} action${run.steps === 1 ? "" : "s"}\n`);
         return 0;
       }
       setOffers();

@@ -63,8 +63,9 @@ model or --check violation, 2 usage or I/O error.`,
   async run(args, io) {
     const [path] = modelArg(args, "run");
     const seed = intOpt(args, "seed") ?? 1;
-    const steps = intOpt(args, "steps") ?? 2000;
     const hooksPath = stringOpt(args, "hooks");
+    // with hooks the run serves its environment until it stops it (or Ctrl-C)
+    const steps = intOpt(args, "steps") ?? (hooksPath !== undefined ? Infinity : 2000);
     const b = await build(path!, { optimize: boolOpt(args, "O"), root: stringOpt(args, "root") }, io);
     if (typeof b === "number") return b;
     let checker: TraceChecker | undefined;
