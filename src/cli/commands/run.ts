@@ -14,6 +14,7 @@ import { EmbeddedModel, type RunResult, type Stop, type TaskWait } from "../../.
 import { TraceChecker } from "../../semantics/trace-check.js";
 import { LntRuntimeError } from "../../semantics/values.js";
 import { runWithHooks } from "../hooks.js";
+import { runDistributed } from "../run-distributed.js";
 
 /** Actions run between two turns of the event loop. */
 const SLICE = 4096;
@@ -43,6 +44,8 @@ Options:
   --quiet            do not print the actions
   -O                 use the optimized build
   --root 'P (args)'  the root process and its arguments (default: MAIN)
+  --nodes K          run on K local node processes over gRPC (docs/distributed.md);
+                     --steps N then bounds each task's own actions
   --hooks FILE       a JS or TS module that takes part in the visible gates it hooks
                      (see docs/hooks.md); the run then waits for the environment
                      instead of reporting a deadlock, and ends on Ctrl-C, termination,
@@ -59,10 +62,13 @@ model or --check violation, 2 usage or I/O error.`,
     O: { type: "boolean", short: "O" },
     root: { type: "string" },
     hooks: { type: "string" },
+    nodes: { type: "string" },
   },
   async run(args, io) {
     const [path] = modelArg(args, "run");
     const seed = intOpt(args, "seed") ?? 1;
+    const nodes = intOpt(args, "nodes", 1);
+    if (nodes !== undefined) return runDistributed(path!, { nodes, seed, steps: intOpt(args, "steps", 1) ?? 2000, trace: stringOpt(args, "trace"), quiet: boolOpt(args, "quiet"), optimize: boolOpt(args, "O"), root: stringOpt(args, "root") }, io);
     const hooksPath = stringOpt(args, "hooks");
     // with hooks the run serves its environment until it stops it (or Ctrl-C)
     const steps = intOpt(args, "steps") ?? (hooksPath !== undefined ? Infinity : 2000);

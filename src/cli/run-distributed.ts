@@ -1,0 +1,109 @@
+// `lntc run --nodes K`: the distributed mode on one machine. Compiles the model, places it
+// on K nodes on loopback (tasks dealt round robin, gates where a rendezvous costs least),
+// starts K `lntc node` processes, and when they have agreed on a verdict merges their
+// action logs into one trace: printed as the embedded run prints its labels, and written
+// to --trace. Exit statuses are the embedded run's.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { CommandIO } from "./command.js";
+import { build, writeOutput } from "./wasm-build.js";
+import { DiagnosticBag } from "../frontend/diagnostics.js";
+import { sourceFile } from "../frontend/source.js";
+import { printDiagnostics } from "./diagnostics-output.js";
+import { autoDeployment, type PlanModel } from "../../host/placement.js";
+import { freeLoopbackPorts, runLocalNodes } from "../../host/node-local.js";
+import { mergeLogs } from "../../host/trace-log.js";
+
+export interface DistributedRunOptions {
+  readonly nodes: number;
+  readonly seed: number;
+  /** Per task: each task stops after this many actions of its own. */
+  readonly steps: number;
+  readonly trace: string | undefined;
+  readonly quiet: boolean;
+  readonly optimize: boolean;
+  readonly root: string | undefined;
+}
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), "bin.js");
+
+export async function runDistributed(path: string, o: DistributedRunOptions, io: CommandIO): Promise<number> {
+  const b = await build(path, { optimize: o.optimize, root: o.root }, io);
+  if (typeof b === "number") return b;
+  const m = b.generated.manifest;
+  const plan: PlanModel = { tasks: m.tasks, gates: m.gates, vectors: m.gates.map((g) => g.vectors) };
+  const dir = mkdtempSync(join(tmpdir(), "lntc-nodes-"));
+  try {
+    const outdir = join(dir, "model");
+    writeOutput(outdir, b, false);
+    const d = autoDeployment(plan, await freeLoopbackPorts(o.nodes));
+    const logs = d.nodes.map((n) => join(dir, `${n.name}.log`));
+    let limited = false;
+    let failure: string | undefined;
+    const r = await runLocalNodes({
+      cli,
+      deployment: d,
+      dir,
+      nodeArgs: (name) => {
+        const i = d.nodes.findIndex((n) => n.name === name);
+        return [outdir, "--log", logs[i]!, "--quiet", "--seed", String(o.seed + i), "--steps", String(o.steps)];
+      },
+      // Each node's verdict line repeats the common one; the run says it once below.
+      onStdout: () => {},
+      onStderr: (_node, line) => {
+        if (line.endsWith("(--steps)")) limited = true;
+        else if (line.includes(": error LNT") && failure === undefined) failure = line.replace(/^lntc node \S+: /, "");
+        else if (!line.includes(": error LNT")) io.stderr.write(line + "\n");
+      },
+    });
+    const diags = new DiagnosticBag();
+    const files = logs.flatMap((f) => {
+      try {
+        return [sourceFile(f, readFileSync(f, "utf8"))];
+      } catch {
+        return [];
+      }
+    });
+    const all = mergeLogs(files, diags, true);
+    if (!all) {
+      printDiagnostics(diags, io);
+      return 1;
+    }
+    const visible = all.filter((l) => l !== "i");
+    if (!o.quiet && all.length > 0) io.stdout.write(all.join("\n") + "\n");
+    if (o.trace !== undefined) {
+      try {
+        writeFileSync(o.trace, visible.map((l) => l + "\n").join(""));
+      } catch (err) {
+        io.stderr.write(`lntc run: cannot write '${o.trace}': ${(err as Error).message}\n`);
+        return 2;
+      }
+    }
+    const n = `${all.length} action${all.length === 1 ? "" : "s"}`;
+    const where = `on ${o.nodes} nodes`;
+    if (failure !== undefined) {
+      io.stderr.write(`${failure}\nrun-time error of the model after ${n} ${where}\n`);
+      return 1;
+    }
+    // A task that reached --steps leaves the others waiting for it (or ends): that is the limit, not a deadlock.
+    if (limited && (r.code === 0 || r.code === 1)) {
+      io.stderr.write(`stopped after ${n} ${where} (--steps: ${o.steps} actions per task)\n`);
+      return 0;
+    }
+    switch (r.code) {
+      case 0:
+        io.stderr.write(`terminated after ${n} ${where}\n`);
+        return 0;
+      case 1:
+        io.stderr.write(`deadlock after ${n} ${where}: no task can move and no message is in flight\n`);
+        return 1;
+      default:
+        return r.code;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
