@@ -118,12 +118,21 @@ export class WasmModel {
   /** Stages the values (and the captured bytes) for the next accept, fire or print. */
   stage(values: readonly Uint8Array[], captured?: Uint8Array): void {
     this.x.dStageCount(values.length);
-    values.forEach((v, n) => new Uint8Array(this.x.memory.buffer, this.x.dStage(n, v.length), v.length).set(v));
-    if (captured !== undefined) new Uint8Array(this.x.memory.buffer, this.x.dStage(-1, captured.length), captured.length).set(captured);
+    // dStage allocates, which may grow the memory and detach an earlier view of it: the
+    // buffer is read after each call.
+    values.forEach((v, n) => {
+      const ptr = this.x.dStage(n, v.length);
+      new Uint8Array(this.x.memory.buffer, ptr, v.length).set(v);
+    });
+    if (captured !== undefined) {
+      const ptr = this.x.dStage(-1, captured.length);
+      new Uint8Array(this.x.memory.buffer, ptr, captured.length).set(captured);
+    }
   }
 
   print(type: number, n: number): string {
-    return readString(this.x.memory.buffer, this.x.dPrint(type, n));
+    const ptr = this.x.dPrint(type, n);
+    return readString(this.x.memory.buffer, ptr);
   }
 
   /** Collects garbage now and then, from the host: no Wasm frame holds a reference here. */
