@@ -88,6 +88,10 @@ export async function runDistributed(path: string, o: DistributedRunOptions, io:
       io.stderr.write(`${failure}\nrun-time error of the model after ${n} ${where}\n`);
       return 1;
     }
+    if (r.codes.some((c) => c !== r.codes[0])) {
+      io.stderr.write(`the nodes disagree on the verdict: exit statuses ${d.nodes.map((n, i) => `${n.name} ${r.codes[i]}`).join(", ")}\n`);
+      return 2;
+    }
     // A task that reached --steps leaves the others waiting for it (or ends): that is the limit, not a deadlock.
     if (limited && (r.code === 0 || r.code === 1)) {
       io.stderr.write(`stopped after ${n} ${where} (--steps: ${o.steps} actions per task)\n`);
