@@ -41,6 +41,8 @@ Options:
   --seed S           seed of this node's choices among a task's moves alone (default 1)
   --steps N          each task of this node stops after N actions of its own
   --quiet            do not print the labels of the actions this node decides
+  --stats FILE       at the end, write JSON figures there: the time of each action this
+                     node logged, protocol messages, peak RSS (for the benchmark)
   --check-network    ping the other nodes instead of running a model
 
 Exit status: 0 terminated, 1 deadlock or a bad deployment, 2 usage or I/O error,
@@ -54,6 +56,7 @@ Exit status: 0 terminated, 1 deadlock or a bad deployment, 2 usage or I/O error,
     seed: { type: "string" },
     steps: { type: "string" },
     quiet: { type: "boolean" },
+    stats: { type: "string" },
   },
   async run(args, io) {
     const deployPath = stringOpt(args, "deploy");
@@ -91,7 +94,7 @@ Exit status: 0 terminated, 1 deadlock or a bad deployment, 2 usage or I/O error,
         io.stderr.write(`lntc node: '${outdir}' holds no compiled model (no manifest.json); build one with 'lntc compile MODEL.lnt -o ${outdir}'\n`);
         return 2;
       }
-      return runModel(d, name, outdir, tls, stringOpt(args, "log"), intOpt(args, "seed") ?? 1, intOpt(args, "steps", 1), boolOpt(args, "quiet"), io);
+      return runModel(d, name, outdir, tls, stringOpt(args, "log"), intOpt(args, "seed") ?? 1, intOpt(args, "steps", 1), boolOpt(args, "quiet"), stringOpt(args, "stats"), io);
     }
     return runCheckNetwork(d, name, tls, stringOpt(args, "log"), io);
   },
@@ -165,7 +168,7 @@ async function runCheckNetwork(d: Deployment, name: string, tls: TlsFiles | unde
 }
 
 /** Runs the tasks and gate negotiations placed on this node, from the compiled model in `outdir`. */
-async function runModel(d: Deployment, name: string, outdir: string, tls: TlsFiles | undefined, logPath: string | undefined, seed: number, steps: number | undefined, quiet: boolean, io: CommandIO): Promise<number> {
+async function runModel(d: Deployment, name: string, outdir: string, tls: TlsFiles | undefined, logPath: string | undefined, seed: number, steps: number | undefined, quiet: boolean, statsPath: string | undefined, io: CommandIO): Promise<number> {
   let manifest: NodeManifest & { gates: PlanModel["gates"] };
   let wasm: Uint8Array;
   try {
@@ -213,6 +216,17 @@ async function runModel(d: Deployment, name: string, outdir: string, tls: TlsFil
     onLimit: (task) => say(`task ${task} stopped after ${steps} actions (--steps)`),
   });
   if (logPath !== undefined) writeFileSync(logPath, "");
+  // Lines are written in blocks: a write per action would cost more than the rendezvous.
+  let logBuf = "";
+  let printBuf = "";
+  const flush = (): void => {
+    if (logPath !== undefined && logBuf !== "") appendFileSync(logPath, logBuf);
+    if (printBuf !== "") io.stdout.write(printBuf);
+    logBuf = printBuf = "";
+  };
+  let flushTimer: NodeJS.Timeout | null = null;
+  const times: number[] = [];
+  const gates: string[] = [];
   const verdict = await runNode({
     transport,
     nodes,
@@ -220,10 +234,25 @@ async function runModel(d: Deployment, name: string, outdir: string, tls: TlsFil
     say,
     logHeader: logHeader(name, Buffer.from(hash).toString("hex")),
     log: (line: string) => {
-      if (logPath !== undefined) appendFileSync(logPath, line + "\n");
-      if (!quiet && !line.startsWith("#")) io.stdout.write(line.slice(line.indexOf("\t") + 1) + "\n");
+      const label = line.slice(line.indexOf("\t") + 1);
+      if (statsPath !== undefined && !line.startsWith("#")) {
+        times.push(performance.timeOrigin + performance.now());
+        gates.push(label.split(" ")[0]!);
+      }
+      if (logPath !== undefined) logBuf += line + "\n";
+      if (!quiet && !line.startsWith("#")) printBuf += label + "\n";
+      if (logBuf.length > 65536 || printBuf.length > 65536) flush();
+      else flushTimer ??= setTimeout(() => {
+        flushTimer = null;
+        flush();
+      }, 50);
     },
   });
+  if (flushTimer) clearTimeout(flushTimer);
+  flush();
+  if (statsPath !== undefined) {
+    writeFileSync(statsPath, JSON.stringify({ node: name, verdict: verdict.kind, times, gates, actions: engine.actions, networkMessages: engine.networkMessages, localMessages: engine.localMessages, rssBytes: process.resourceUsage().maxRSS * 1024, wasmBytes: wasm.length }));
+  }
   io.stdout.write(`${name}: ${verdict.kind === "terminated" ? "terminated" : describeVerdict(verdict)} (${engine.actions} rendezvous negotiated here, ${engine.networkMessages} protocol messages sent on the network, ${engine.localMessages} kept on this node)\n`);
   return exitStatus(verdict);
 }
