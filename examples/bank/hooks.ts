@@ -5,16 +5,8 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 
-type Op = { readonly ctor: "DEPOSIT"; readonly amount: bigint } | { readonly ctor: "WITHDRAW"; readonly amount: bigint } | { readonly ctor: "QUERY" };
-type Outcome = { readonly ctor: "OK"; readonly balance: bigint } | { readonly ctor: "REFUSED"; readonly reason: string };
-
-/** What `lntc run --hooks` passes to the module (docs/hooks.md). */
-interface Environment {
-  offer(gate: "REQUEST", values: readonly [bigint, Op]): Promise<[bigint, Op]>;
-  offer(gate: "REPLY", values: readonly [bigint, symbol]): Promise<[bigint, Outcome]>;
-  readonly any: symbol;
-  stop(): void;
-}
+// The model's declarations (model.d.ts): lntc checks this module against them.
+import type { Environment, Hooks, Op } from "lntc:model";
 
 class BadRequest extends Error {}
 
@@ -42,7 +34,7 @@ function send(res: ServerResponse, status: number, body: object): void {
   res.end(JSON.stringify(body) + "\n");
 }
 
-export default function bank(env: Environment) {
+export default function bank(env: Environment): Hooks {
   // The server answers one request after the other: the REPLY that follows a REQUEST
   // is its answer, so two clients of one account never swap answers.
   let queue: Promise<unknown> = Promise.resolve();

@@ -7,7 +7,7 @@
 // `close` is always called, so its servers end with the run.
 
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { TypeDecl } from "../frontend/model.js";
 import { baseOf, bounds } from "../backend-wasm/emit-data.js";
@@ -231,19 +231,53 @@ export interface Environment {
 // ---------------------------------------------------------------------------
 // Loading
 
-async function loadModule(path: string): Promise<unknown> {
+/** The module specifier under which a TypeScript hook module imports the model's declarations. */
+export const MODEL_MODULE = "lntc:model";
+
+async function loadModule(path: string, declarations: string): Promise<unknown> {
   const abs = resolve(path);
   if (!/\.[cm]?ts$/.test(abs)) return import(pathToFileURL(abs).href);
-  // TypeScript: transpiled in process (typescript is a run-time dependency for this)
+  // TypeScript: checked against the model's declarations, then transpiled in process
+  // (typescript is a run-time dependency for this)
   const ts = (await import("typescript")).default;
   const src = readFileSync(abs, "utf8");
-  const out = ts.transpileModule(src, { fileName: abs, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }, reportDiagnostics: true });
-  const errs = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  const where = (d: import("typescript").Diagnostic): string => {
+    const pos = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
+    return `${pos ? `${d.file!.fileName === abs ? "" : `${d.file!.fileName}:`}${pos.line + 1}:${pos.character + 1}: ` : ""}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+  };
+  const dir = dirname(abs);
+  const modelFile = join(dir, "__lntc_model__.d.ts");
+  const checkFile = join(dir, "__lntc_check__.ts");
+  const checkSrc = `import type { Setup } from "${MODEL_MODULE}";\nimport setup from ${JSON.stringify("./" + basename(abs))};\nexport const check: Setup = setup;\n`;
+  const options: import("typescript").CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    allowImportingTsExtensions: true,
+    paths: { [MODEL_MODULE]: [modelFile] },
+  };
+  const host = ts.createCompilerHost(options);
+  const virtual = new Map([[modelFile, declarations], [checkFile, checkSrc]]);
+  const { fileExists, readFile, getSourceFile } = host;
+  host.fileExists = (f) => virtual.has(f) || fileExists.call(host, f);
+  host.readFile = (f) => virtual.get(f) ?? readFile.call(host, f);
+  host.getSourceFile = (f, lang, ...rest) => {
+    const text = virtual.get(f);
+    return text !== undefined ? ts.createSourceFile(f, text, lang) : getSourceFile.call(host, f, lang, ...rest);
+  };
+  const program = ts.createProgram([abs, checkFile], options, host);
+  // modules the hook imports whose types are not installed are not the model's concern
+  const errs = ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error && !(d.code === 2307 && !String(d.messageText).includes(MODEL_MODULE)) && d.code !== 7016);
   if (errs.length > 0) {
     const d = errs[0]!;
-    const pos = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
-    throw new Error(`${pos ? `${pos.line + 1}:${pos.character + 1}: ` : ""}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+    const more = errs.length > 1 ? ` (and ${errs.length - 1} more)` : "";
+    // the check file's error means the default export does not fit the model's Setup
+    throw new Error(d.file?.fileName === checkFile ? `its default export is not a Setup of this model: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}${more}` : where(d) + more);
   }
+  const out = ts.transpileModule(src, { fileName: abs, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
   return import(`data:text/javascript;base64,${Buffer.from(out.outputText).toString("base64")}`);
 }
 
@@ -357,7 +391,7 @@ export async function runWithHooks(
   };
   process.once("SIGINT", onInterrupt);
   try {
-    const mod = (await loadModule(hooksPath)) as { default?: unknown };
+    const mod = (await loadModule(hooksPath, b.generated.declarations)) as { default?: unknown };
     const setup = mod.default;
     if (typeof setup !== "function") throw new Error("its default export must be a function (env) => hooks");
     const h = (await (setup as (e: Environment) => unknown)(env)) as Hooks | undefined;

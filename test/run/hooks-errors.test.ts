@@ -49,6 +49,26 @@ test("a nat out of range", () => {
   bad("fraction", offer(`[1.5, env.any]`), "LNT7007", /position 1: 1.5 is not a nat/);
 });
 
+test("a TypeScript hook module that does not fit the model's declarations", () => {
+  const ts = (name: string, body: string) => runHooks(dir, name, `import type { Environment, Hooks } from "lntc:model";\nexport default function (env: Environment): Hooks {\n${body}\n}\n`, [], "ts");
+  for (const [name, body, text] of [
+    ["ts-value", `void env.offer("GET", ["five", env.any]);\n  return { gates: { GET: { accept: false } } };`, /3:\d+: Type 'string' is not assignable to type 'bigint/],
+    ["ts-gate", `return { gates: { NOPE: {} } };`, /3:\d+: Object literal may only specify known properties, and 'NOPE' does not exist/],
+  ] as const) {
+    const r = ts(name, body);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /\[LNT7009\]/);
+    assert.match(r.stderr, text);
+    assert.doesNotMatch(r.stderr, /^\s+at /m);
+  }
+  const r = runHooks(dir, "ts-setup", `export default 42;`, [], "ts");
+  assert.match(r.stderr, /its default export is not a Setup of this model/);
+});
+
+test("a hook for a gate the model does not have (JS)", () => {
+  bad("js-gate", `export default function () { return { gates: { NOPE: {} } }; }`, "LNT7008", /hook on gate 'NOPE' .*no such visible gate/, false);
+});
+
 test("a TypeScript hook module that does not parse", () => {
   const r = runHooks(dir, "broken", `export default function ( {`, [], "ts");
   assert.equal(r.status, 1, r.stderr);

@@ -72,12 +72,12 @@ test("with no action possible but hooks present, the run waits for the environme
   assert.doesNotMatch(r.stderr, /deadlock/);
 });
 
-test("a hook module in TypeScript is transpiled in process", () => {
-  const r = runHooks(dir, "typed", `type V = readonly [bigint, string];
-  export default function (env: { offer(g: string, v: readonly unknown[]): Promise<V>; stop(): void }) {
-    void env.offer("GET", [1n, "RED"]).then((v: V) => { process.stderr.write("TS " + v[1] + "\\n"); env.stop(); });
+test("a hook module in TypeScript is checked against the model's declarations, then run", () => {
+  const r = runHooks(dir, "typed", `import type { Environment, Hooks, Color } from "lntc:model";
+  export default function (env: Environment): Hooks {
+    void env.offer("GET", [1n, env.any]).then(([x, c]: readonly [bigint, Color]) => { process.stderr.write("TS " + x + " " + c + "\\n"); env.stop(); });
     return { gates: { GET: { accept: false } } };
   }`, [], "ts");
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /TS RED/);
+  assert.match(r.stderr, /TS 1 (RED|GREEN|BLUE)/);
 });
