@@ -1,7 +1,7 @@
 // The model and the runner shared by the hook tests: a small model whose GET gate
 // receives a nat (the environment's to give) and a color (finite, the model's to choose).
 
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "./run-cli.js";
@@ -24,6 +24,7 @@ end module
 export function hookDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "lntc-hooks-"));
   writeFileSync(join(dir, "hk.lnt"), HOOK_MODEL);
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
