@@ -360,26 +360,32 @@ export class WasmEngine implements NodeEngine {
     const internal = alone.length > 0;
     this.effects(task.offer(offers, internal));
     const stepAtOffer = task.step;
-    // A task that may move alone does so on the next turn, unless a rendezvous took it
-    // first or a lock holds it then (it is offered again at its next state).
-    if (internal) {
-      this.pendingInternal++;
-      setImmediate(() => {
-        this.pendingInternal--;
-        if (this.stopped || !task.canMoveAlone() || task.step !== stepAtOffer) return;
-        this.guard(() => {
-          const f = this.effects(task.moveAlone());
-          if (f === null) return;
-          const moves = this.alone.get(t)!;
-          const mv = moves[this.random(moves.length)]!;
-          const name = this.o.taskNames[t]!;
-          // A move alone has no manager to log it: the task's node does.
-          this.out!.action([{ task: name, seq: this.unwrap.seq(name, f.step) }], this.label(this.m.x.dOfferGate(t, mv.offer), mv.values));
-          this.fire(t, mv.offer, mv.values);
-        });
-        this.drain();
+    if (internal) this.moveAloneLater(t, task, stepAtOffer);
+  }
+
+  /**
+   * The task's move alone, on the next turn, unless a rendezvous took it first. While a
+   * lock holds it, the move waits another turn: the lock may be released (RELEASE) with
+   * the task still at this step, and nothing else would bring the move back.
+   */
+  private moveAloneLater(t: number, task: TaskSide, stepAtOffer: number): void {
+    this.pendingInternal++;
+    setImmediate(() => {
+      this.pendingInternal--;
+      if (this.stopped || task.step !== stepAtOffer) return;
+      if (!task.canMoveAlone()) return this.moveAloneLater(t, task, stepAtOffer);
+      this.guard(() => {
+        const f = this.effects(task.moveAlone());
+        if (f === null) return;
+        const moves = this.alone.get(t)!;
+        const mv = moves[this.random(moves.length)]!;
+        const name = this.o.taskNames[t]!;
+        // A move alone has no manager to log it: the task's node does.
+        this.out!.action([{ task: name, seq: this.unwrap.seq(name, f.step) }], this.label(this.m.x.dOfferGate(t, mv.offer), mv.values));
+        this.fire(t, mv.offer, mv.values);
       });
-    }
+      this.drain();
+    });
   }
 
   private fire(t: number, offer: number, values: readonly Uint8Array[]): void {
