@@ -4,7 +4,7 @@
 // run and stops it at the first action the model does not allow.
 
 import { openSync, writeSync, closeSync } from "node:fs";
-import { boolOpt, intOpt, stringOpt, type Command, type CommandIO } from "../command.js";
+import { boolOpt, intOpt, stringOpt, UsageError, type Command, type CommandIO } from "../command.js";
 import { modelArg, prepare, reportRuntimeError } from "./explore.js";
 import { build, type Built } from "../wasm-build.js";
 import { DiagnosticBag } from "../../frontend/diagnostics.js";
@@ -70,6 +70,8 @@ model or --check violation, 2 usage or I/O error.`,
     const nodes = intOpt(args, "nodes", 1);
     if (nodes !== undefined) return runDistributed(path!, { nodes, seed, steps: intOpt(args, "steps", 1) ?? 2000, trace: stringOpt(args, "trace"), quiet: boolOpt(args, "quiet"), optimize: boolOpt(args, "O"), root: stringOpt(args, "root") }, io);
     const hooksPath = stringOpt(args, "hooks");
+    // the reference semantics enumerates the values of every offer, and cannot those the environment gives
+    if (hooksPath !== undefined && boolOpt(args, "check")) throw new UsageError("--check cannot follow a run with --hooks yet");
     // with hooks the run serves its environment until it stops it (or Ctrl-C)
     const steps = intOpt(args, "steps") ?? (hooksPath !== undefined ? Infinity : 2000);
     const b = await build(path!, { optimize: boolOpt(args, "O"), root: stringOpt(args, "root") }, io);
