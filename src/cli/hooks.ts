@@ -416,35 +416,37 @@ export async function runWithHooks(
     for (const f of made) f();
 
     /** The standing offer of each hooked gate that consents by default, one per profile. */
-    const standing: { offer: EnvOffer; hook: GateHook }[] = [];
+    const standing: { offer: EnvOffer; hook: GateHook; ty: TypeDecl[] }[] = [];
     for (const [g, hook] of hooked) {
       if (hook.accept === false) continue;
       for (const p of m.gates[g]!.profiles) {
         const ty = p.map((name) => types.find((t) => t.name === name)!);
-        const fallback = ty.map((t, pos) => {
-          if (!hook.supply) return undefined;
-          const label = m.gates[g]!.label;
-          let v: unknown;
-          try {
-            v = hook.supply(pos);
-          } catch (err) {
-            throw fail(Msg.HookFailed, g, [label, "supply", err instanceof Error ? err.message : show(err), `position ${pos + 1}`]);
-          }
-          if (v === undefined || v === any) return undefined;
-          try {
-            return encodeValue(t, v);
-          } catch (err) {
-            if (err instanceof BadValue) throw fail(Msg.HookBadValue, g, [label, "supply", pos + 1, err.message, show(v)]);
-            throw err;
-          }
-        });
-        standing.push({ hook, offer: { gate: g, types: ty.map((t) => t.index), values: ty.map(() => undefined), fallback, guard: typeof hook.accept === "function" } });
+        standing.push({ hook, ty, offer: { gate: g, types: ty.map((t) => t.index), values: ty.map(() => undefined), fallback: [], guard: typeof hook.accept === "function" } });
       }
     }
+    const supplied = (g: number, hook: GateHook, ty: TypeDecl[]): (Uint8Array | undefined)[] =>
+      ty.map((t, pos) => {
+        if (!hook.supply) return undefined;
+        const label = m.gates[g]!.label;
+        let v: unknown;
+        try {
+          v = hook.supply(pos);
+        } catch (err) {
+          throw fail(Msg.HookFailed, g, [label, "supply", err instanceof Error ? err.message : show(err), `position ${pos + 1}`]);
+        }
+        if (v === undefined || v === any) return undefined;
+        try {
+          return encodeValue(t, v);
+        } catch (err) {
+          if (err instanceof BadValue) throw fail(Msg.HookBadValue, g, [label, "supply", pos + 1, err.message, show(v)]);
+          throw err;
+        }
+      });
     // standing offers first, then the pending offers: ids are indexes into `current`
     let current: EnvOffer[] = [];
     const setOffers = () => {
       // supply is asked again each time, so a hook may give fresh values
+      for (const s of standing) if (s.hook.supply) s.offer = { ...s.offer, fallback: supplied(s.offer.gate, s.hook, s.ty) };
       current = [...standing.map((s) => s.offer), ...pending.map((p) => p.offer)];
       run.setEnvOffers(current);
     };

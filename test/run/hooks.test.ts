@@ -81,3 +81,12 @@ test("a hook module in TypeScript is checked against the model's declarations, t
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /TS 1 (RED|GREEN|BLUE)/);
 });
+
+test("supply is asked again after each action of the environment", () => {
+  const r = runHooks(dir, "fresh", `export default function () {
+    let n = 0;
+    return { gates: { GET: { supply: (p) => (p === 0 ? BigInt(n++) : undefined) } } };
+  }`, ["--steps", "6"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split("\n").filter((l) => l.startsWith("GET")).map((l) => l.split(" ")[1]), ["!0", "!1", "!2"]);
+});
