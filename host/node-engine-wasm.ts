@@ -7,7 +7,7 @@
 // Moves a task makes alone (`i`, gates no other task synchronizes on) need no manager: the
 // task's node picks one with its seeded PRNG and logs it.
 
-import { ManagerConfig, ManagerSide, Offer, Oracle, Position, TaskSide, decodeEffects, encodeEffects, type Effects } from "../runtime-as/protocol/index.js";
+import { ManagerConfig, ManagerSide, Offer, Oracle, Position, TaskSide, type Effects } from "../runtime-as/protocol/index.js";
 import type { WireMessage } from "./transport.js";
 import type { EngineOut, EngineStatus, NodeEngine } from "./node-shell.js";
 import { StepUnwrapper } from "./trace-log.js";
@@ -407,8 +407,7 @@ export class WasmEngine implements NodeEngine {
 
   /** Applies effects: local sends queue up, remote ones leave in this turn's batch; returns the task's firing. */
   private effects(fx: Effects): Effects["fired"] {
-    // Through bytes, as the core's Wasm build returns them.
-    const e = decodeEffects(encodeEffects(fx));
+    const e = fx;
     for (const s of e.sends) {
       const node = s.toManager ? this.o.nodes[s.to]! : this.o.taskNode[s.to]!;
       const msg: WireMessage = { toManager: s.toManager, to: s.to, payload: s.bytes };
