@@ -43,6 +43,7 @@ export async function runDistributed(path: string, o: DistributedRunOptions, io:
     const logs = d.nodes.map((n) => join(dir, `${n.name}.log`));
     let limited = false;
     let failure: string | undefined;
+    const said: string[] = [];
     const r = await runLocalNodes({
       cli,
       deployment: d,
@@ -51,14 +52,20 @@ export async function runDistributed(path: string, o: DistributedRunOptions, io:
         const i = d.nodes.findIndex((n) => n.name === name);
         return [outdir, "--log", logs[i]!, "--quiet", "--seed", String(o.seed + i), "--steps", String(o.steps)];
       },
-      // Each node's verdict line repeats the common one; the run says it once below.
-      onStdout: () => {},
+      // Each node's verdict line repeats the common one; the run says it once below. A
+      // node that stopped the run (a run-time error of the model) says why in its own.
+      onStdout: (node, line) => {
+        const m = /^\S+: stopped: (.*) \(\d+ rendezvous negotiated here/.exec(line);
+        if (m && failure === undefined && !/^(interrupted|node \S+ is down|no connection)/.test(m[1]!)) failure = m[1]!;
+        void node;
+      },
       onStderr: (_node, line) => {
         if (line.endsWith("(--steps)")) limited = true;
-        else if (line.includes(": error LNT") && failure === undefined) failure = line.replace(/^lntc node \S+: /, "");
-        else if (!line.includes(": error LNT")) io.stderr.write(line + "\n");
+        else said.push(line);
       },
     });
+    // The nodes' own messages, but the failure's, which is said once below.
+    for (const l of said) if (failure === undefined || !l.endsWith(failure)) io.stderr.write(l + "\n");
     const diags = new DiagnosticBag();
     const files = logs.flatMap((f) => {
       try {
