@@ -57,7 +57,7 @@ export class ModelFailure extends Error {}
 const TERMINATED = 1;
 const EXIT_GATE = -2;
 const INTERNAL_GATE = -1;
-/** Calls into the instance between two garbage collections. */
+/** Firings and guard calls between two garbage collections. */
 const COLLECT_EVERY = 4096;
 
 /** The model's instance and byte traffic through its staged buffers. */
@@ -158,7 +158,10 @@ export class WasmOracle extends Oracle {
   }
   accepts(task: number, guard: number, captured: Uint8Array, values: Uint8Array[]): boolean {
     this.m.stage(values, captured);
-    return this.m.x.dAccept(task, guard - 1) !== 0;
+    const ok = this.m.x.dAccept(task, guard - 1) !== 0;
+    // A node may negotiate without running a task: its guards' garbage is collected here.
+    this.m.tick();
+    return ok;
   }
   cardinality(type: number): number {
     let c = this.cards.get(type);
