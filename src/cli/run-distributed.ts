@@ -8,7 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CommandIO } from "./command.js";
+import { UsageError, type CommandIO } from "./command.js";
+import { prepare, reportRuntimeError } from "./commands/explore.js";
+import { TraceChecker } from "../semantics/trace-check.js";
+import { LntRuntimeError } from "../semantics/values.js";
 import { build, writeOutput } from "./wasm-build.js";
 import { DiagnosticBag } from "../frontend/diagnostics.js";
 import { sourceFile } from "../frontend/source.js";
@@ -26,13 +29,28 @@ export interface DistributedRunOptions {
   readonly quiet: boolean;
   readonly optimize: boolean;
   readonly root: string | undefined;
+  /** Check the merged trace against the reference semantics. */
+  readonly check?: boolean;
+  readonly hooks?: string | undefined;
 }
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), "bin.js");
 
 export async function runDistributed(path: string, o: DistributedRunOptions, io: CommandIO): Promise<number> {
+  if (o.hooks !== undefined) throw new UsageError("--hooks is not supported with --nodes yet (hooks on a node are not wired)");
   const b = await build(path, { optimize: o.optimize, root: o.root }, io);
   if (typeof b === "number") return b;
+  let checker: TraceChecker | undefined;
+  if (o.check) {
+    const prep = prepare(path, o.root, io);
+    if (typeof prep === "number") return prep;
+    try {
+      checker = new TraceChecker(prep.init);
+    } catch (err) {
+      if (err instanceof LntRuntimeError) return reportRuntimeError(err, io, []);
+      throw err;
+    }
+  }
   const m = b.generated.manifest;
   const plan: PlanModel = { tasks: m.tasks, gates: m.gates, vectors: m.gates.map((g) => g.vectors) };
   const dir = mkdtempSync(join(tmpdir(), "lntc-nodes-"));
@@ -80,6 +98,16 @@ export async function runDistributed(path: string, o: DistributedRunOptions, io:
       return 1;
     }
     const visible = all.filter((l) => l !== "i");
+    // --check: the merged trace, action by action, against the reference semantics (after
+    // the run: only the merge orders actions decided on different nodes).
+    if (checker !== undefined) {
+      for (let i = 0; i < all.length; i++) {
+        if (checker.step(all[i]!)) continue;
+        if (!o.quiet && i > 0) io.stdout.write(all.slice(0, i).join("\n") + "\n");
+        io.stderr.write(`--check: the model does not allow '${all[i]}' after ${i} actions; possible there: ${checker.possible().join(", ") || "none"}\n`);
+        return 1;
+      }
+    }
     if (!o.quiet && all.length > 0) io.stdout.write(all.join("\n") + "\n");
     if (o.trace !== undefined) {
       try {
