@@ -79,14 +79,15 @@ export async function measureScenario(spec: ScenarioSpec, ctx: RunContext): Prom
       return t.length < 2 ? 1000 : (t.length - 1) / ((t[t.length - 1]! - t[0]!) / 1000);
     };
     const perTaskRate = (rate(probe.stats) * spec.parties) / spec.tasks;
-    // The probe is cold (JIT, first connections): the rate it finds is low, hence the floor.
-    const steps = Math.max(10_000, Math.min(500_000, Math.round((perTaskRate * ctx.budgetMs * 0.6) / 1000)));
+    // The probe is cold (JIT, first connections): the rate it finds is about half the steady one.
+    const steps = Math.max(2000, Math.min(500_000, Math.round((2 * perTaskRate * ctx.budgetMs * 0.5) / 1000)));
     const run = await runOnce(spec, outdir, plan, steps, dir, ctx.log);
     if ("notAvailable" in run) return run;
     const counted = new Set(spec.gates);
     const times: number[] = [];
     for (const s of run.stats) s.times.forEach((t, i) => counted.has(s.gates[i]!) && times.push(t));
     times.sort((a, c) => a - c);
+    const rendezvous = times.length;
     // The first fifth is warm-up (JIT, the first batches on fresh streams): left out.
     times.splice(0, Math.floor(times.length / 5));
     if (times.length < 10) return notAvailable(`only ${times.length} rendezvous on ${spec.gates.join(", ")}`);
@@ -98,12 +99,12 @@ export async function measureScenario(spec: ScenarioSpec, ctx: RunContext): Prom
       perSecond: (times.length - 1) / ((times[times.length - 1]! - times[0]!) / 1000),
       p50Us: quantile(gaps, 0.5),
       p99Us: quantile(gaps, 0.99),
-      messagesPerRendezvous: messages / Math.max(1, allActions),
+      messagesPerRendezvous: messages / Math.max(1, rendezvous),
       rssBytes: run.stats.map((s) => s.rssBytes),
       wasmBytes: [run.stats[0]!.wasmBytes],
       startupMs: Math.min(...run.stats.flatMap((s) => s.times.slice(0, 1))) - run.launchMs,
       samples: times.length,
-      note: `lntc run --nodes ${spec.tasks} -O, ${steps} actions per task; ${(network / Math.max(1, allActions)).toFixed(2)} network messages per action; latency = gap between consecutive rendezvous${spec.id === "pingpong" || spec.id.startsWith("barrier") ? "" : " (inter-arrival: rendezvous overlap here)"}`,
+      note: `lntc run --nodes ${spec.tasks} -O, ${steps} actions per task; ${(network / Math.max(1, rendezvous)).toFixed(2)} network messages per rendezvous (${allActions} actions); latency = gap between consecutive rendezvous${spec.id === "pingpong" || spec.id.startsWith("barrier") ? "" : " (inter-arrival: rendezvous overlap here)"}`,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
