@@ -118,7 +118,7 @@ export async function runDistributed(path: string, o: DistributedRunOptions, io:
       }
     }
     const n = `${all.length} action${all.length === 1 ? "" : "s"}`;
-    const where = `on ${o.nodes} nodes`;
+    const where = `on ${o.nodes} node${o.nodes === 1 ? "" : "s"}`;
     if (failure !== undefined) {
       io.stderr.write(`${failure}\nrun-time error of the model after ${n} ${where}\n`);
       return 1;
