@@ -57,31 +57,43 @@ export async function runDistributed(path: string, o: DistributedRunOptions, io:
   try {
     const outdir = join(dir, "model");
     writeOutput(outdir, b, false);
-    const d = autoDeployment(plan, await freeLoopbackPorts(o.nodes));
-    const logs = d.nodes.map((n) => join(dir, `${n.name}.log`));
+    let d = autoDeployment(plan, await freeLoopbackPorts(o.nodes));
+    let logs: string[] = [];
     let limited = false;
     let failure: string | undefined;
-    const said: string[] = [];
-    const r = await runLocalNodes({
-      cli,
-      deployment: d,
-      dir,
-      nodeArgs: (name) => {
-        const i = d.nodes.findIndex((n) => n.name === name);
-        return [outdir, "--log", logs[i]!, "--quiet", "--seed", String(o.seed + i), "--steps", String(o.steps)];
-      },
-      // Each node's verdict line repeats the common one; the run says it once below. A
-      // node that stopped the run (a run-time error of the model) says why in its own.
-      onStdout: (node, line) => {
-        const m = /^\S+: stopped: (.*) \(\d+ rendezvous negotiated here/.exec(line);
-        if (m && failure === undefined && !/^(interrupted|node \S+ is down|no connection)/.test(m[1]!)) failure = m[1]!;
-        void node;
-      },
-      onStderr: (_node, line) => {
-        if (line.endsWith("(--steps)")) limited = true;
-        else said.push(line);
-      },
-    });
+    let said: string[] = [];
+    let r: Awaited<ReturnType<typeof runLocalNodes>>;
+    // The ports are free when chosen but may be taken before a node binds them (another
+    // program, parallel runs): the nodes then cannot mesh, and one new set of ports is tried.
+    for (let attempt = 1; ; attempt++) {
+      logs = d.nodes.map((n) => join(dir, `${n.name}.log`));
+      limited = false;
+      failure = undefined;
+      said = [];
+      r = await runLocalNodes({
+        cli,
+        deployment: d,
+        dir,
+        nodeArgs: (name) => {
+          const i = d.nodes.findIndex((n) => n.name === name);
+          return [outdir, "--log", logs[i]!, "--quiet", "--seed", String(o.seed + i), "--steps", String(o.steps)];
+        },
+        // Each node's verdict line repeats the common one; the run says it once below. A
+        // node that stopped the run (a run-time error of the model) says why in its own.
+        onStdout: (node, line) => {
+          const m = /^\S+: stopped: (.*) \(\d+ rendezvous negotiated here/.exec(line);
+          if (m && failure === undefined && !/^(interrupted|node \S+ is down|no connection)/.test(m[1]!)) failure = m[1]!;
+          void node;
+        },
+        onStderr: (_node, line) => {
+          if (line.endsWith("(--steps)")) limited = true;
+          else said.push(line);
+        },
+      });
+      const portLost = r.codes.includes(3) || /EADDRINUSE|address already in use/i.test(failure ?? "");
+      if (!portLost || attempt === 2) break;
+      d = autoDeployment(plan, await freeLoopbackPorts(o.nodes));
+    }
     // The nodes' own messages, but the failure's, which is said once below.
     for (const l of said) if (failure === undefined || !l.endsWith(failure)) io.stderr.write(l + "\n");
     const diags = new DiagnosticBag();
