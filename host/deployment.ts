@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import type { SourceFile, Span } from "../src/frontend/source.js";
 import type { DiagnosticBag } from "../src/frontend/diagnostics.js";
-import { HostMsg } from "./deployment-messages.js";
+import { Msg } from "../src/frontend/diagnostic-messages.js";
 import { JsonSyntaxError, parseJson, type JsonMember, type JsonValue } from "./deployment-json.js";
 import type { NodeAddress } from "./transport.js";
 
@@ -69,7 +69,7 @@ export function readDeployment(file: SourceFile, diags: DiagnosticBag): Deployme
     root = parseJson(file);
   } catch (err) {
     if (err instanceof JsonSyntaxError) {
-      diags.add(HostMsg.DeploySyntax, err.span, [err.what]);
+      diags.add(Msg.DeploySyntax, err.span, [err.what]);
       return undefined;
     }
     throw err;
@@ -77,23 +77,23 @@ export function readDeployment(file: SourceFile, diags: DiagnosticBag): Deployme
   const before = diags.errorCount;
   const fileSpan: Span = { file, start: 0, end: 0 };
   if (root.kind !== "object") {
-    diags.add(HostMsg.DeployType, root.span, ["the deployment", "an object", jsonKind(root)]);
+    diags.add(Msg.DeployType, root.span, ["the deployment", "an object", jsonKind(root)]);
     return undefined;
   }
   const top = members(root, "the deployment", ["nodes", "tasks", "gates", "hooks", "options", "$schema"], diags);
   const nodes: DeployNode[] = [];
   const declared = new Set<string>();
   const nodesV = top.get("nodes");
-  if (!nodesV) diags.add(HostMsg.DeployMissing, root.span ?? fileSpan, ["the deployment", "nodes", "the list of nodes, each with a name and an address"]);
-  else if (nodesV.value.kind !== "array") diags.add(HostMsg.DeployType, nodesV.value.span, ["'nodes'", "an array", jsonKind(nodesV.value)]);
+  if (!nodesV) diags.add(Msg.DeployMissing, root.span ?? fileSpan, ["the deployment", "nodes", "the list of nodes, each with a name and an address"]);
+  else if (nodesV.value.kind !== "array") diags.add(Msg.DeployType, nodesV.value.span, ["'nodes'", "an array", jsonKind(nodesV.value)]);
   else {
-    if (nodesV.value.items.length === 0) diags.add(HostMsg.DeployEmpty, nodesV.value.span);
+    if (nodesV.value.items.length === 0) diags.add(Msg.DeployEmpty, nodesV.value.span);
     const byName = new Map<string, DeployNode>();
     const byAddress = new Map<string, DeployNode>();
     nodesV.value.items.forEach((item, i) => {
       const what = `node ${i + 1}`;
       if (item.kind !== "object") {
-        diags.add(HostMsg.DeployType, item.span, [what, "an object with a name and an address", jsonKind(item)]);
+        diags.add(Msg.DeployType, item.span, [what, "an object with a name and an address", jsonKind(item)]);
         return;
       }
       const m = members(item, what, ["name", "address"], diags);
@@ -103,24 +103,24 @@ export function readDeployment(file: SourceFile, diags: DiagnosticBag): Deployme
       if (name !== undefined) declared.add(name.value);
       if (name === undefined || address === undefined) return;
       if (!NODE_NAME.test(name.value)) {
-        diags.add(HostMsg.DeployBadName, name.span, [name.value]);
+        diags.add(Msg.DeployBadName, name.span, [name.value]);
         return;
       }
       const a = parseAddress(address.value);
       if (!a) {
-        diags.add(HostMsg.DeployBadAddress, address.span, [address.value, name.value]);
+        diags.add(Msg.DeployBadAddress, address.span, [address.value, name.value]);
         return;
       }
       const node: DeployNode = { name: name.value, host: a.host, port: a.port, address: address.value, span: name.span };
       const dup = byName.get(name.value);
       if (dup) {
-        diags.add(HostMsg.DeployDuplicateNode, name.span, [name.value], dup.span ? [{ message: HostMsg.DeployFirstHere.text, span: dup.span }] : []);
+        diags.add(Msg.DeployDuplicateNode, name.span, [name.value], dup.span ? [{ message: Msg.DeployFirstHere.text, span: dup.span }] : []);
         return;
       }
       const key = `${a.host.toLowerCase()}:${a.port}`;
       const same = byAddress.get(key);
       if (same && a.port !== 0) {
-        diags.add(HostMsg.DeployDuplicateAddress, address.span, [same.name, name.value, address.value]);
+        diags.add(Msg.DeployDuplicateAddress, address.span, [same.name, name.value, address.value]);
         return;
       }
       byName.set(name.value, node);
@@ -133,28 +133,28 @@ export function readDeployment(file: SourceFile, diags: DiagnosticBag): Deployme
     const list: Placed[] = [];
     const m = top.get(key);
     if (!m) {
-      if (required) diags.add(HostMsg.DeployMissing, root.span, ["the deployment", key, what]);
+      if (required) diags.add(Msg.DeployMissing, root.span, ["the deployment", key, what]);
       return { list, span: undefined };
     }
     if (m.value.kind !== "object") {
-      diags.add(HostMsg.DeployType, m.value.span, [`'${key}'`, `an object mapping ${what}`, jsonKind(m.value)]);
+      diags.add(Msg.DeployType, m.value.span, [`'${key}'`, `an object mapping ${what}`, jsonKind(m.value)]);
       return { list, span: m.value.span };
     }
     const seen = new Map<string, Span>();
     for (const mem of m.value.members) {
       const first = seen.get(mem.key);
       if (first) {
-        diags.add(HostMsg.DeployDuplicateKey, mem.keySpan, [mem.key, `'${key}'`], [{ message: HostMsg.DeployFirstHere.text, span: first }]);
+        diags.add(Msg.DeployDuplicateKey, mem.keySpan, [mem.key, `'${key}'`], [{ message: Msg.DeployFirstHere.text, span: first }]);
         continue;
       }
       seen.set(mem.key, mem.keySpan);
       if (mem.value.kind !== "string") {
-        diags.add(HostMsg.DeployType, mem.value.span, [`the node of '${mem.key}'`, "a node name", jsonKind(mem.value)]);
+        diags.add(Msg.DeployType, mem.value.span, [`the node of '${mem.key}'`, "a node name", jsonKind(mem.value)]);
         continue;
       }
       if (nodes.length > 0 && !nodeNames.has(mem.value.value)) {
         if (declared.has(mem.value.value)) continue;
-        diags.add(HostMsg.DeployUnknownNode, mem.value.span, [mem.value.value, [...nodeNames].join(", ")]);
+        diags.add(Msg.DeployUnknownNode, mem.value.span, [mem.value.value, [...nodeNames].join(", ")]);
         continue;
       }
       list.push({ name: mem.key, node: mem.value.value, span: mem.keySpan });
@@ -167,14 +167,14 @@ export function readDeployment(file: SourceFile, diags: DiagnosticBag): Deployme
   let options = DEFAULT_OPTIONS;
   const optV = top.get("options");
   if (optV) {
-    if (optV.value.kind !== "object") diags.add(HostMsg.DeployType, optV.value.span, ["'options'", "an object", jsonKind(optV.value)]);
+    if (optV.value.kind !== "object") diags.add(Msg.DeployType, optV.value.span, ["'options'", "an object", jsonKind(optV.value)]);
     else {
       const om = members(optV.value, "'options'", ["startTimeoutMs", "peerTimeoutMs"], diags);
       const num = (k: keyof DeployOptions, min: number, max: number): number => {
         const v = om.get(k);
         if (!v) return DEFAULT_OPTIONS[k];
         if (v.value.kind !== "number" || !Number.isInteger(v.value.value) || v.value.value < min || v.value.value > max) {
-          diags.add(HostMsg.DeployBadOption, v.value.span, [k, min, max]);
+          diags.add(Msg.DeployBadOption, v.value.span, [k, min, max]);
           return DEFAULT_OPTIONS[k];
         }
         return v.value.value;
@@ -190,12 +190,12 @@ function members(obj: JsonValue & { kind: "object" }, what: string, allowed: rea
   const out = new Map<string, JsonMember>();
   for (const m of obj.members) {
     if (!allowed.includes(m.key)) {
-      diags.add(HostMsg.DeployUnknownKey, m.keySpan, [m.key, what, allowed.filter((k) => k !== "$schema").join(", ")]);
+      diags.add(Msg.DeployUnknownKey, m.keySpan, [m.key, what, allowed.filter((k) => k !== "$schema").join(", ")]);
       continue;
     }
     const first = out.get(m.key);
     if (first) {
-      diags.add(HostMsg.DeployDuplicateKey, m.keySpan, [m.key, what], [{ message: HostMsg.DeployFirstHere.text, span: first.keySpan }]);
+      diags.add(Msg.DeployDuplicateKey, m.keySpan, [m.key, what], [{ message: Msg.DeployFirstHere.text, span: first.keySpan }]);
       continue;
     }
     out.set(m.key, m);
@@ -206,11 +206,11 @@ function members(obj: JsonValue & { kind: "object" }, what: string, allowed: rea
 function stringMember(obj: JsonValue & { kind: "object" }, m: Map<string, JsonMember>, what: string, key: string, meaning: string, diags: DiagnosticBag): { value: string; span: Span } | undefined {
   const v = m.get(key);
   if (!v) {
-    diags.add(HostMsg.DeployMissing, obj.span, [what, key, meaning]);
+    diags.add(Msg.DeployMissing, obj.span, [what, key, meaning]);
     return undefined;
   }
   if (v.value.kind !== "string") {
-    diags.add(HostMsg.DeployType, v.value.span, [`'${key}' of ${what}`, "a string", jsonKind(v.value)]);
+    diags.add(Msg.DeployType, v.value.span, [`'${key}' of ${what}`, "a string", jsonKind(v.value)]);
     return undefined;
   }
   return { value: v.value.value, span: v.value.span };

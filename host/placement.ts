@@ -9,7 +9,7 @@
 
 import type { DiagnosticBag } from "../src/frontend/diagnostics.js";
 import type { Span } from "../src/frontend/source.js";
-import { HostMsg } from "./deployment-messages.js";
+import { Msg } from "../src/frontend/diagnostic-messages.js";
 import { DEFAULT_OPTIONS, type DeployNode, type Deployment, type Placed } from "./deployment.js";
 
 /** What placement needs of a model: the backend's TaskSystem has this shape. */
@@ -195,16 +195,16 @@ export function resolvePlacement(model: PlanModel, d: Deployment, diags: Diagnos
   const list = (names: readonly string[], keep: (i: number) => boolean): string => names.filter((_, i) => keep(i)).join(", ") || "(none)";
   for (const p of d.tasks) {
     const t = taskId.get(p.name);
-    if (t === undefined) diags.add(HostMsg.DeployUnknownTask, p.span, [p.name, list(taskNames, () => true)]);
+    if (t === undefined) diags.add(Msg.DeployUnknownTask, p.span, [p.name, list(taskNames, () => true)]);
     else taskNode[t] = nodeIndex.get(p.node)!;
   }
   taskNode.forEach((n, t) => {
-    if (n < 0) diags.add(HostMsg.DeployUnplacedTask, d.tasksSpan, [taskNames[t]!]);
+    if (n < 0) diags.add(Msg.DeployUnplacedTask, d.tasksSpan, [taskNames[t]!]);
   });
   const fixed = new Map<number, number>();
   // Gates are placed only when synchronized; hooks may sit on any gate a task uses.
   const used = (g: number): boolean => (model.vectors[g] ?? []).length > 0;
-  const gateEntry = (p: Placed, ok: (g: number) => boolean, msg = HostMsg.DeployUnknownGate): number | undefined => {
+  const gateEntry = (p: Placed, ok: (g: number) => boolean, msg = Msg.DeployUnknownGate): number | undefined => {
     const g = gateId.get(p.name);
     if (g === undefined || !ok(g)) {
       diags.add(msg, p.span, [p.name, list(gateNames, ok)]);
@@ -218,9 +218,9 @@ export function resolvePlacement(model: PlanModel, d: Deployment, diags: Diagnos
   }
   const hooks = new Map<number, number>();
   for (const p of d.hooks) {
-    const g = gateEntry(p, used, HostMsg.DeployUnknownHookGate);
+    const g = gateEntry(p, used, Msg.DeployUnknownHookGate);
     if (g === undefined) continue;
-    if (!model.gates[g]!.visible) diags.add(HostMsg.DeployHookNotVisible, p.span, [p.name]);
+    if (!model.gates[g]!.visible) diags.add(Msg.DeployHookNotVisible, p.span, [p.name]);
     hooks.set(g, nodeIndex.get(p.node)!);
   }
   if (diags.errorCount > before) return undefined;

@@ -12,7 +12,7 @@
 
 import type { DiagnosticBag } from "../src/frontend/diagnostics.js";
 import type { SourceFile, Span } from "../src/frontend/source.js";
-import { HostMsg } from "./deployment-messages.js";
+import { Msg } from "../src/frontend/diagnostic-messages.js";
 
 export const LOG_HEADER = /^# lntc-log 1 node=(\S+) deployment=([0-9a-f]+)\s*$/;
 
@@ -99,17 +99,17 @@ export function mergeLogActions(files: readonly SourceFile[], diags: DiagnosticB
       if (lineNo === 1) {
         const h = LOG_HEADER.exec(raw);
         if (!h) {
-          diags.add(HostMsg.LogBadHeader, span);
+          diags.add(Msg.LogBadHeader, span);
           break;
         }
         if (firstHash === undefined) firstHash = { hash: h[2]!, file: file.path };
-        else if (firstHash.hash !== h[2]) diags.add(HostMsg.LogOtherDeployment, span, [h[2]!.slice(0, 12), `${firstHash.hash.slice(0, 12)} (${firstHash.file})`]);
+        else if (firstHash.hash !== h[2]) diags.add(Msg.LogOtherDeployment, span, [h[2]!.slice(0, 12), `${firstHash.hash.slice(0, 12)} (${firstHash.file})`]);
         continue;
       }
       if (raw.trim() === "" || raw.startsWith("#")) continue;
       const tab = raw.indexOf("\t");
       if (tab < 0) {
-        diags.add(HostMsg.LogBadLine, span, ["expected participants, a tab, then the label"]);
+        diags.add(Msg.LogBadLine, span, ["expected participants, a tab, then the label"]);
         continue;
       }
       const label = raw.slice(tab + 1).trim();
@@ -125,18 +125,18 @@ export function mergeLogActions(files: readonly SourceFile[], diags: DiagnosticB
         parts.push({ task: tok.slice(0, at), seq });
       }
       if (bad || parts.length === 0) {
-        diags.add(HostMsg.LogBadLine, span, ["each participant is TASK@SEQ with SEQ from 1, and the label is not empty"]);
+        diags.add(Msg.LogBadLine, span, ["each participant is TASK@SEQ with SEQ from 1, and the label is not empty"]);
         continue;
       }
       if (new Set(parts.map((p) => p.task)).size !== parts.length) {
-        diags.add(HostMsg.LogBadLine, span, ["a task takes part twice in one action"]);
+        diags.add(Msg.LogBadLine, span, ["a task takes part twice in one action"]);
         continue;
       }
       parts.sort((a, b) => (a.task < b.task ? -1 : a.task > b.task ? 1 : 0));
       const key = parts.map((p) => `${p.task}@${p.seq}`).join(" ");
       const same = records.get(key);
       if (same) {
-        if (same.label !== label) diags.add(HostMsg.LogLabelMismatch, span, [label, same.label, where(same.span)]);
+        if (same.label !== label) diags.add(Msg.LogLabelMismatch, span, [label, same.label, where(same.span)]);
         continue;
       }
       const rec: Record = { key, parts, label, span, order: order++ };
@@ -144,7 +144,7 @@ export function mergeLogActions(files: readonly SourceFile[], diags: DiagnosticB
       for (const p of parts) {
         const other = byTask.get(p.task)?.get(p.seq);
         if (other) {
-          diags.add(HostMsg.LogTwoActions, span, [p.task, p.seq, where(other.span)]);
+          diags.add(Msg.LogTwoActions, span, [p.task, p.seq, where(other.span)]);
           clash = true;
         }
       }
@@ -168,7 +168,7 @@ export function mergeLogActions(files: readonly SourceFile[], diags: DiagnosticB
     let prev = 0;
     for (const s of seqs) {
       if (s !== prev + 1) {
-        diags.add(HostMsg.LogGap, m.get(s)!.span, [task, prev + 1, s]);
+        diags.add(Msg.LogGap, m.get(s)!.span, [task, prev + 1, s]);
         break;
       }
       if (prev > 0) {
@@ -211,7 +211,7 @@ export function mergeLogActions(files: readonly SourceFile[], diags: DiagnosticB
       r = pred.get(r)!;
     }
     const cycle = seen.slice(seen.indexOf(r)).reverse();
-    diags.add(HostMsg.LogCycle, cycle[0]!.span, [cycle.map((c) => `'${c.label}' [${c.key}] at ${where(c.span)}`).join(" before ")]);
+    diags.add(Msg.LogCycle, cycle[0]!.span, [cycle.map((c) => `'${c.label}' [${c.key}] at ${where(c.span)}`).join(" before ")]);
     return undefined;
   }
   return out.map((r) => ({ parts: r.parts, label: r.label }));
