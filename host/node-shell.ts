@@ -43,7 +43,9 @@ export type Verdict =
   | { readonly kind: "interrupted"; readonly by: string }
   | { readonly kind: "peer-down"; readonly peer: string; readonly reason: string }
   | { readonly kind: "startup"; readonly missing: readonly string[]; readonly waitedMs: number }
-  | { readonly kind: "failed"; readonly reason: string };
+  | { readonly kind: "failed"; readonly reason: string }
+  /** A run-time error of the model (overflow, failed case, ...): the model is wrong, as for `lntc run`. */
+  | { readonly kind: "model-error"; readonly reason: string };
 
 /** Exit status per verdict, as `lntc run`: 0 terminated, 1 deadlock; faults above. */
 export function exitStatus(v: Verdict): number {
@@ -51,6 +53,7 @@ export function exitStatus(v: Verdict): number {
     case "terminated":
       return 0;
     case "deadlock":
+    case "model-error":
       return 1;
     case "startup":
       return 3;
@@ -61,6 +64,13 @@ export function exitStatus(v: Verdict): number {
     case "interrupted":
       return 130;
   }
+}
+
+const VERDICT_KINDS: ReadonlySet<string> = new Set(["terminated", "deadlock", "interrupted", "peer-down", "startup", "failed", "model-error"]);
+
+/** A verdict from the network is checked before it decides this node's exit. */
+function isVerdict(v: unknown): v is Verdict {
+  return typeof v === "object" && v !== null && VERDICT_KINDS.has(String((v as { kind?: unknown }).kind));
 }
 
 export function describeVerdict(v: Verdict): string {
@@ -76,6 +86,7 @@ export function describeVerdict(v: Verdict): string {
     case "startup":
       return `stopped: no connection from ${v.missing.join(", ")} after ${v.waitedMs} ms`;
     case "failed":
+    case "model-error":
       return `stopped: ${v.reason}`;
   }
 }
@@ -203,7 +214,8 @@ export function runNode(o: NodeShellOptions): Promise<Verdict> {
       if (replies.size === o.nodes.length) endRound();
     } else if (kind === VERDICT || kind === STOP) {
       const v = dec<Verdict>(payload);
-      if (v) finish(v, false);
+      if (v && isVerdict(v)) finish(v, false);
+      else say(`refused a verdict from ${from} that does not decode`);
     }
   });
   t.onPeerDown((peer, reason) => {
@@ -227,7 +239,7 @@ export function runNode(o: NodeShellOptions): Promise<Verdict> {
     },
     fail(reason) {
       say(reason);
-      finish({ kind: "failed", reason }, true);
+      finish({ kind: "model-error", reason }, true);
     },
   };
 

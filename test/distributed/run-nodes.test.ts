@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cliPath, sharedModels } from "../util/paths.js";
@@ -86,4 +86,33 @@ test("--check follows the merged trace with the reference semantics; --hooks is 
   const h = await lntc(["run", "--nodes", "2", "--hooks", "hooks.js", join(sharedModels, "committee.lnt")]);
   assert.equal(h.code, 2);
   assert.match(h.stderr, /--hooks is not supported with --nodes/);
+});
+
+test("a run-time error of the model stops every node with its position and status 1", { timeout: 60_000 }, async () => {
+  const model = join(dir, "overflow.lnt");
+  writeFileSync(
+    model,
+    [
+      "module overflow is",
+      "channel NAT is (nat) end channel",
+      "process A [G: NAT] is",
+      "   var n: nat in",
+      "      n := 4294967293;",
+      "      loop G (!n); n := n + 1 end loop",
+      "   end var",
+      "end process",
+      "process B [G: NAT] is",
+      "   var x: nat in loop G (?x) end loop end var",
+      "end process",
+      "process MAIN [G: NAT] is",
+      "   par G in A [G] || B [G] end par",
+      "end process",
+      "end module",
+      "",
+    ].join("\n"),
+  );
+  const r = await lntc(["run", "--nodes", "2", model]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /overflow\.lnt:6:25: .*LNT6002/);
+  assert.equal(r.stdout.trim().split("\n").length, 3);
 });

@@ -45,8 +45,9 @@ Options:
                      node logged, protocol messages, peak RSS (for the benchmark)
   --check-network    ping the other nodes instead of running a model
 
-Exit status: 0 terminated, 1 deadlock or a bad deployment, 2 usage or I/O error,
-3 peers missing at start-up, 4 a peer went down, 130 interrupted.`,
+Exit status: 0 terminated, 1 deadlock, a run-time error of the model or a bad
+deployment, 2 usage or I/O error, 3 peers missing at start-up, 4 a peer went
+down, 130 interrupted.`,
   options: {
     deploy: { type: "string" },
     name: { type: "string" },
