@@ -4,8 +4,6 @@
 
 import type { Measurement, MessageTarget, Target } from "./harness/types.js";
 import { measureJs } from "./baselines/js-rendezvous.js";
-import { measureCoreBarrier } from "./ours/core-barrier.js";
-import { measureCoreSystem } from "./ours/core-system.js";
 import { measureTcpPingpong } from "./baselines/tcp-pingpong.js";
 import { erlangPingpong, goBarrier, goPingpong } from "./baselines/native.js";
 import type { NativeOptions } from "./baselines/native.js";
@@ -15,7 +13,6 @@ export const BASELINE = {
   tcp: "transport/tcp",
   grpc: "transport/grpc",
   transport: "transport/lntc",
-  coreRendezvous: "pingpong/distributed-core",
   jsHandoff: "pingpong/js-handoff",
   jsPromise: "pingpong/js-promise",
   goPingpong: "pingpong/go",
@@ -23,8 +20,6 @@ export const BASELINE = {
   goBarrier: (n: number) => `barrier-${n}/go`,
 } as const;
 
-const coreBarrier = (n: number): string => `barrier-${n}/distributed-core`;
-const coreSystem = (id: string): string => `${id}/distributed-core`;
 
 export function measurements(native: NativeOptions): Measurement[] {
   const out: Measurement[] = [
@@ -48,29 +43,13 @@ export function measurements(native: NativeOptions): Measurement[] {
         { id: BASELINE.erlang, name: "Erlang, messages", scenario: s.id, mode: "baseline", run: erlangPingpong(native) },
       );
       embeddedBase.push(BASELINE.jsHandoff, BASELINE.jsPromise, BASELINE.goPingpong, BASELINE.erlang);
-      // Until `lntc run --nodes` lands: the protocol core's own two-node rendezvous (JS tasks).
-      out.push({
-        id: BASELINE.coreRendezvous, name: "protocol core (JS tasks) over GrpcTransport, 2 nodes", scenario: s.id, mode: "distributed", weight: 1.5,
-        compareWith: [BASELINE.grpc, BASELINE.transport, BASELINE.tcp],
-        run: plugInChild("grpc-rtt", "measureRendezvous", "one gate, manager with the pinger; not lntc run: JS tasks, no Wasm (bench/grpc-rtt.ts)"),
-      });
     } else if (s.id.startsWith("barrier-")) {
       const n = s.parties;
       out.push({ id: BASELINE.goBarrier(n), name: `Go, ${n}-party channel barrier`, scenario: s.id, mode: "baseline", run: goBarrier(n, native) });
       embeddedBase.push(BASELINE.goBarrier(n));
-      // Until `lntc run --nodes` lands: the protocol core's barrier across n node processes.
-      out.push({
-        id: coreBarrier(n), name: `protocol core (JS tasks) over GrpcTransport, ${n} nodes`, scenario: s.id, mode: "distributed", weight: 1.5,
-        compareWith: [BASELINE.grpc, BASELINE.transport, BASELINE.tcp], run: measureCoreBarrier(n),
-      });
     } else {
       // No native program of this scenario: the nearest native rendezvous stands beside it.
       embeddedBase.push(BASELINE.goPingpong);
-      // Until `lntc run --nodes` lands: the scenario's system negotiated by the protocol core.
-      out.push({
-        id: coreSystem(s.id), name: `protocol core (JS tasks) over GrpcTransport, ${s.tasks} nodes`, scenario: s.id, mode: "distributed", weight: 1.5,
-        compareWith: [BASELINE.grpc, BASELINE.transport, BASELINE.tcp], run: measureCoreSystem(s.id),
-      });
     }
     out.push(
       { id: `${s.id}/embedded`, name: `lntc run (embedded, ${s.tasks} tasks)`, scenario: s.id, mode: "embedded", weight: 2, compareWith: embeddedBase, prepare: ourPreparation("embedded", s)!, run: ourRuntime("embedded", s) },
@@ -82,15 +61,11 @@ export function measurements(native: NativeOptions): Measurement[] {
 
 export const TARGETS: readonly Target[] = [
   { text: "embedded two-party exchange at least as fast as Go's unbuffered channels", measurement: "pingpong/embedded", baseline: BASELINE.goPingpong, metric: "perSecond", minRatio: 1 },
-  { text: "distributed two-party rendezvous p50 within 1.5x of the gRPC round trip", measurement: ["pingpong/distributed", BASELINE.coreRendezvous], baseline: BASELINE.grpc, metric: "p50Us", maxRatio: 1.5 },
-  { text: "distributed 4-party barrier on 4 nodes within 2x of the gRPC round trip", measurement: ["barrier-4/distributed", coreBarrier(4)], baseline: BASELINE.grpc, metric: "p50Us", maxRatio: 2 },
+  { text: "distributed two-party rendezvous p50 within 1.5x of the gRPC round trip", measurement: "pingpong/distributed", baseline: BASELINE.grpc, metric: "p50Us", maxRatio: 1.5 },
+  { text: "distributed 4-party barrier on 4 nodes within 2x of the gRPC round trip", measurement: "barrier-4/distributed", baseline: BASELINE.grpc, metric: "p50Us", maxRatio: 2 },
 ];
 
 export const MESSAGE_TARGETS: readonly MessageTarget[] = SCENARIOS.map((s) => {
   const d = dlcCount(s.id);
-  const ids = [`${s.id}/distributed`];
-  if (s.id === "pingpong") ids.push(BASELINE.coreRendezvous);
-  if (s.id.startsWith("barrier-")) ids.push(coreBarrier(s.parties));
-  else if (s.id !== "pingpong") ids.push(coreSystem(s.id));
-  return { scenario: s.id, measurement: ids, dlc: d.messages, formula: d.formula };
+  return { scenario: s.id, measurement: [`${s.id}/distributed`], dlc: d.messages, formula: d.formula };
 });

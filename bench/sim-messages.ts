@@ -88,20 +88,6 @@ function systems(quick: boolean): { scenario: ScenarioId; sys: SimSystem }[] {
   ];
 }
 
-/**
- * The system of a scenario as run across node processes by ours/core-system.ts: the
- * simulator's step limit plays no part there. Select: the 8 gates on the hub's manager.
- */
-export function systemFor(scenario: ScenarioId): SimSystem {
-  switch (scenario) {
-    case "philosophers-5": return asymmetricPhilosophers(5, 0);
-    case "philosophers-16": return asymmetricPhilosophers(16, 0);
-    case "paint": return negotiation(0);
-    case "select-8": return select(8, false, 0);
-    default: throw new Error(`no distributed system for ${scenario}`);
-  }
-}
-
 /** Averages over `seeds` seeds of every scenario's system. */
 export function simulatedMessages(quick: boolean): SimulatedMessages[] {
   const seeds = quick ? 3 : 20;
