@@ -156,9 +156,9 @@ export class WasmOracle extends Oracle {
   constructor(private readonly m: WasmModel) {
     super();
   }
-  accepts(task: number, guard: number, captured: Uint8Array, values: Uint8Array[]): boolean {
-    this.m.stage(values, captured);
-    const ok = this.m.x.dAccept(task, guard - 1) !== 0;
+  accepts(task: number, _step: number, offer: Offer, values: Uint8Array[]): boolean {
+    this.m.stage(values, offer.captured);
+    const ok = this.m.x.dAccept(task, offer.guard - 1) !== 0;
     // A node may negotiate without running a task: its guards' garbage is collected here.
     this.m.tick();
     return ok;

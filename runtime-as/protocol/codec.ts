@@ -119,11 +119,16 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): bool {
   return true;
 }
 
-/** One position of an offer: an emitted value (`!e`, encoded) or a reception (`?x`) of a type. */
+/**
+ * One position of an offer: an emitted value (`!e`, encoded), or a reception (`?x`) of a
+ * type. A reception may carry a fallback: the value it supplies when no party emits one
+ * (the environment's `supply` hook); it is not an emission, so an emitter wins over it.
+ */
 export class Position {
   emit: bool;
   value: Uint8Array;
   type: i32;
+  fallback: Uint8Array | null = null;
 
   constructor(emit: bool, value: Uint8Array, type: i32) {
     this.emit = emit;
@@ -131,12 +136,18 @@ export class Position {
     this.type = type;
   }
 
-  static emitted(value: Uint8Array): Position {
-    return new Position(true, value, 0);
+  static emitted(value: Uint8Array, type: i32 = 0): Position {
+    return new Position(true, value, type);
   }
 
   static received(type: i32): Position {
     return new Position(false, new Uint8Array(0), type);
+  }
+
+  static supplied(type: i32, fallback: Uint8Array): Position {
+    const p = new Position(false, new Uint8Array(0), type);
+    p.fallback = fallback;
+    return p;
   }
 }
 
@@ -169,9 +180,12 @@ export function writeOffer(w: Writer, o: Offer): void {
   w.uint(o.positions.length);
   for (let i = 0; i < o.positions.length; i++) {
     const p = o.positions[i];
-    w.bool(p.emit);
+    const fb = p.fallback;
+    // kind: 0 reception, 1 emission, 2 reception with a fallback value
+    w.byte(p.emit ? 1 : fb !== null ? 2 : 0);
+    w.uint(p.type);
     if (p.emit) w.bytes(p.value);
-    else w.uint(p.type);
+    else if (fb !== null) w.bytes(fb);
   }
 }
 
@@ -183,11 +197,27 @@ export function readOffer(r: Reader): Offer {
   const n = r.uint();
   const positions = new Array<Position>();
   for (let i = 0; i < n; i++) {
-    const emit = r.bool();
-    if (emit) positions.push(Position.emitted(r.bytes()));
-    else positions.push(Position.received(r.uint()));
+    const kind = r.byte();
+    const type = r.uint();
+    if (kind == 1) positions.push(Position.emitted(r.bytes(), type));
+    else if (kind == 2) positions.push(Position.supplied(type, r.bytes()));
+    else if (kind == 0) positions.push(Position.received(type));
+    else throw new Error("codec: unknown position kind");
   }
   return new Offer(index, gate, guard, captured, positions);
+}
+
+/**
+ * A decoded protocol message. Components of one node hand each other these objects (no
+ * encoding); a message is encoded only when it leaves the node. Messages are never
+ * changed after they are built, so sender and receiver may share one.
+ */
+export abstract class Message {
+  kind: u8;
+  constructor(kind: u8) {
+    this.kind = kind;
+  }
+  abstract encode(): Uint8Array;
 }
 
 /**
@@ -195,7 +225,7 @@ export function readOffer(r: Reader): Offer {
  * carries the task's refusals of this manager's locks that came while the task was
  * firing or queued behind the lock that won: they cost no message of their own.
  */
-export class Ready {
+export class Ready extends Message {
   task: i32;
   step: i32;
   /** All of the task's offers at this step go to this manager: it may commit without a lock. */
@@ -204,6 +234,7 @@ export class Ready {
   refusals: Array<NegRef>;
 
   constructor(task: i32, step: i32, exclusive: bool, offers: Array<Offer>, refusals: Array<NegRef>) {
+    super(MSG_READY);
     this.task = task;
     this.step = step;
     this.exclusive = exclusive;
@@ -270,7 +301,7 @@ export class Participant {
  * the agreed values, and the participants sorted by task id. The shared participants, in
  * that order, form the lock path; `pos` is the index in the path of the LOCK's recipient.
  */
-export class Proposal {
+export class Proposal extends Message {
   manager: i32;
   neg: i32;
   gate: i32;
@@ -279,6 +310,7 @@ export class Proposal {
   pos: i32;
 
   constructor(manager: i32, neg: i32, gate: i32, values: Array<Uint8Array>, participants: Array<Participant>, pos: i32) {
+    super(MSG_LOCK);
     this.manager = manager;
     this.neg = neg;
     this.gate = gate;
@@ -358,7 +390,7 @@ export function readValues(r: Reader): Array<Uint8Array> {
 }
 
 /** COMMIT -> a participant: its `offer` at `step` fires with `values`. */
-export class Commit {
+export class Commit extends Message {
   manager: i32;
   neg: i32;
   step: i32;
@@ -367,6 +399,7 @@ export class Commit {
   values: Array<Uint8Array>;
 
   constructor(manager: i32, neg: i32, step: i32, gate: i32, offer: i32, values: Array<Uint8Array>) {
+    super(MSG_COMMIT);
     this.manager = manager;
     this.neg = neg;
     this.step = step;
@@ -402,8 +435,7 @@ export class Commit {
  * manager: the action happened), ABORT (a task -> manager: it refuses, being at another
  * step than `step`; `pos` is its place in the path), RELEASE (manager -> a locked task).
  */
-export class NegRef {
-  kind: u8;
+export class NegRef extends Message {
   manager: i32;
   neg: i32;
   task: i32;
@@ -411,7 +443,7 @@ export class NegRef {
   pos: i32;
 
   constructor(kind: u8, manager: i32, neg: i32, task: i32, step: i32, pos: i32) {
-    this.kind = kind;
+    super(kind);
     this.manager = manager;
     this.neg = neg;
     this.task = task;
@@ -444,4 +476,16 @@ export class NegRef {
 export function messageKind(bytes: Uint8Array): u8 {
   if (bytes.length == 0) throw new Error("codec: empty message");
   return bytes[0];
+}
+
+/** Decodes any protocol message; throws on bytes that are not one. */
+export function decodeMessage(bytes: Uint8Array): Message {
+  const kind = messageKind(bytes);
+  const r = new Reader(bytes);
+  r.byte();
+  if (kind == MSG_READY) return Ready.decode(r);
+  if (kind == MSG_LOCK) return Proposal.decode(r);
+  if (kind == MSG_COMMIT) return Commit.decode(r);
+  if (kind == MSG_DONE || kind == MSG_ABORT || kind == MSG_RELEASE) return NegRef.decode(kind, r);
+  throw new Error("codec: unknown message kind");
 }

@@ -3,18 +3,31 @@
 // carries the bytes and runs the task; the core never does I/O.
 /// <reference path="./portable.d.ts" />
 
-import { Participant, Reader, Writer, readValues, writeValues } from "./codec.js";
+import { Message, Participant, Reader, Writer, decodeMessage, readValues, writeValues } from "./codec.js";
 
-/** An encoded message and its destination: a manager id or a task id. */
+/**
+ * A message and its destination: a manager id or a task id. The message travels as an
+ * object between components of one node; `bytes` encodes it for the network.
+ */
 export class Envelope {
   toManager: bool;
   to: i32;
-  bytes: Uint8Array;
+  msg: Message;
+  private encoded: Uint8Array | null = null;
 
-  constructor(toManager: bool, to: i32, bytes: Uint8Array) {
+  constructor(toManager: bool, to: i32, msg: Message) {
     this.toManager = toManager;
     this.to = to;
-    this.bytes = bytes;
+    this.msg = msg;
+  }
+
+  get bytes(): Uint8Array {
+    let b = this.encoded;
+    if (b === null) {
+      b = this.msg.encode();
+      this.encoded = b;
+    }
+    return b;
   }
 }
 
@@ -24,13 +37,16 @@ export class Action {
   neg: i32;
   gate: i32;
   values: Array<Uint8Array>;
+  /** The type of each value (for printing the action). */
+  types: Array<i32>;
   participants: Array<Participant>;
 
-  constructor(manager: i32, neg: i32, gate: i32, values: Array<Uint8Array>, participants: Array<Participant>) {
+  constructor(manager: i32, neg: i32, gate: i32, values: Array<Uint8Array>, types: Array<i32>, participants: Array<Participant>) {
     this.manager = manager;
     this.neg = neg;
     this.gate = gate;
     this.values = values;
+    this.types = types;
     this.participants = participants;
   }
 }
@@ -55,12 +71,12 @@ export class Effects {
   actions: Array<Action> = new Array<Action>();
   fired: Fired | null = null;
 
-  toTask(task: i32, bytes: Uint8Array): void {
-    this.sends.push(new Envelope(false, task, bytes));
+  toTask(task: i32, msg: Message): void {
+    this.sends.push(new Envelope(false, task, msg));
   }
 
-  toManager(manager: i32, bytes: Uint8Array): void {
-    this.sends.push(new Envelope(true, manager, bytes));
+  toManager(manager: i32, msg: Message): void {
+    this.sends.push(new Envelope(true, manager, msg));
   }
 }
 
@@ -84,6 +100,8 @@ export function encodeEffects(fx: Effects): Uint8Array {
     w.uint(a.neg);
     w.uint(a.gate);
     writeValues(w, a.values);
+    w.uint(a.types.length);
+    for (let k = 0; k < a.types.length; k++) w.uint(a.types[k]);
     w.uint(a.participants.length);
     for (let k = 0; k < a.participants.length; k++) {
       const p = a.participants[k];
@@ -113,7 +131,7 @@ export function decodeEffects(bytes: Uint8Array): Effects {
   for (let i = 0; i < ns; i++) {
     const toManager = r.bool();
     const to = r.uint();
-    fx.sends.push(new Envelope(toManager, to, r.bytes()));
+    fx.sends.push(new Envelope(toManager, to, decodeMessage(r.bytes())));
   }
   const na = r.uint();
   for (let i = 0; i < na; i++) {
@@ -121,6 +139,9 @@ export function decodeEffects(bytes: Uint8Array): Effects {
     const neg = r.uint();
     const gate = r.uint();
     const values = readValues(r);
+    const nt = r.uint();
+    const types = new Array<i32>();
+    for (let k = 0; k < nt; k++) types.push(r.uint());
     const np = r.uint();
     const ps = new Array<Participant>();
     for (let k = 0; k < np; k++) {
@@ -130,7 +151,7 @@ export function decodeEffects(bytes: Uint8Array): Effects {
       const shared = r.bool();
       ps.push(new Participant(task, step, offer, shared));
     }
-    fx.actions.push(new Action(manager, neg, gate, values, ps));
+    fx.actions.push(new Action(manager, neg, gate, values, types, ps));
   }
   if (r.bool()) {
     const step = r.uint();

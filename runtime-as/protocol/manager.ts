@@ -3,12 +3,14 @@
 // synchronization vectors allow and whose values every party accepts, and commits it:
 // at once when every participant is exclusive to this manager, otherwise by sending the
 // proposal down the lock path of the shared participants. Several proposals may be in
-// flight at once if they share no task.
+// flight at once if they share no task. Among the rendezvous possible, the manager draws
+// one uniformly with its seeded generator: LNT's choice is nondeterministic, and a fixed
+// order would starve the rendezvous that come late in it.
 /// <reference path="./portable.d.ts" />
 
 import {
-  Commit, MSG_ABORT, MSG_DONE, MSG_READY, MSG_RELEASE, NegRef, Offer, Participant, Proposal,
-  Reader, Ready, Writer, bytesEqual, messageKind, newer, successor,
+  Commit, MSG_ABORT, MSG_DONE, MSG_READY, MSG_RELEASE, Message, NegRef, Offer, Participant, Proposal,
+  Ready, Writer, bytesEqual, decodeMessage, newer, successor,
 } from "./codec.js";
 import { Action, Effects } from "./effects.js";
 import { Oracle } from "./oracle.js";
@@ -31,11 +33,13 @@ export class ManagerConfig {
 class Found {
   gate: i32;
   values: Array<Uint8Array>;
+  types: Array<i32>;
   participants: Array<Participant>;
 
-  constructor(gate: i32, values: Array<Uint8Array>, participants: Array<Participant>) {
+  constructor(gate: i32, values: Array<Uint8Array>, types: Array<i32>, participants: Array<Participant>) {
     this.gate = gate;
     this.values = values;
+    this.types = types;
     this.participants = participants;
   }
 }
@@ -47,21 +51,31 @@ export class ManagerSide {
   ready: Array<Ready | null> = new Array<Ready | null>();
   /** The proposals in flight on their lock paths (pairwise disjoint in tasks). */
   pending: Array<Proposal> = new Array<Proposal>();
+  /** The value types of each pending proposal's action (for the report). */
+  pendingTypes: Array<Array<i32>> = new Array<Array<i32>>();
   nextNeg: i32 = 1;
-  /** Where the next search starts among (gate, vector) pairs, so no vector starves another. */
-  cursor: i32 = 0;
   /** Rendezvous found but given up because a participant had moved on (for statistics). */
   aborted: i32 = 0;
+  /**
+   * How many more rendezvous this manager may commit (-1: no limit). A host that stops a
+   * run after N actions sets it, so that no action beyond the N-th is ever decided.
+   */
+  budget: i32 = -1;
   /** The (gate, vector) pairs, numbered gate by gate: pairGate[k], pairVector[k]. */
   pairGate: Array<i32> = new Array<i32>();
   pairVector: Array<i32> = new Array<i32>();
   /** task -> the pairs whose vector contains it, increasing. */
   pairsOf: Array<Array<i32>> = new Array<Array<i32>>();
   /**
-   * Tasks whose READY changed or who left a proposal since the last search came up empty.
-   * Only vectors containing one of them can have become possible, so only those are searched:
-   * `G # m` among n has C(n, m) vectors, a task is in C(n-1, m-1) of them.
+   * The number of rendezvous each pair allows now. It changes only when a READY of one of
+   * its tasks changes or a task enters or leaves a proposal, so only the pairs of those
+   * tasks are counted again (`G # m` among n has C(n, m) vectors, a task is in C(n-1, m-1)).
    */
+  pairCount: Array<i32> = new Array<i32>();
+  pairStale: Array<bool> = new Array<bool>();
+  /** The only rendezvous of a pair counted 1, kept from the count (most pairs allow one). */
+  pairOnly: Array<Found | null> = new Array<Found | null>();
+  /** Tasks whose READY changed or who entered or left a proposal since the last count. */
   dirty: Array<bool> = new Array<bool>();
   /**
    * task -> the newest step heard of (READY, firing or refusal), once `heard`: a READY
@@ -69,10 +83,18 @@ export class ManagerSide {
    */
   latest: Array<i32> = new Array<i32>();
   heard: Array<bool> = new Array<bool>();
+  /** xorshift32 state, never 0. */
+  rng: i32;
 
-  constructor(config: ManagerConfig, oracle: Oracle) {
+  // the enumeration of one pair's rendezvous: counting (target -1) or picking the target-th
+  private seen: i32 = 0;
+  private target: i32 = -1;
+  private picked: Found | null = null;
+
+  constructor(config: ManagerConfig, oracle: Oracle, seed: i32 = 1) {
     this.config = config;
     this.oracle = oracle;
+    this.rng = seed == 0 ? 0x2545f491 : seed;
     for (let t = 0; t < config.taskCount; t++) {
       this.ready.push(null);
       this.pairsOf.push(new Array<i32>());
@@ -85,6 +107,9 @@ export class ManagerSide {
         const k = this.pairGate.length;
         this.pairGate.push(g);
         this.pairVector.push(v);
+        this.pairCount.push(0);
+        this.pairStale.push(false);
+        this.pairOnly.push(null);
         const vec = config.vectors[g][v];
         for (let i = 0; i < vec.length; i++) this.pairsOf[vec[i]].push(k);
       }
@@ -104,21 +129,24 @@ export class ManagerSide {
   }
 
   receive(bytes: Uint8Array): Effects {
+    return this.receiveMessage(decodeMessage(bytes));
+  }
+
+  /** A message from a component of the same node, not encoded. */
+  receiveMessage(m: Message): Effects {
     const fx = new Effects();
-    const kind = messageKind(bytes);
-    const r = new Reader(bytes);
-    r.byte();
+    const kind = m.kind;
     if (kind == MSG_READY) {
-      const rd = Ready.decode(r);
+      const rd = m as Ready;
       for (let i = 0; i < rd.refusals.length; i++) this.onAbort(fx, rd.refusals[i]);
       if (this.hear(rd.task, rd.step)) {
         this.ready[rd.task] = rd;
         this.dirty[rd.task] = true;
       }
     } else if (kind == MSG_DONE) {
-      this.onDone(fx, NegRef.decode(kind, r));
+      this.onDone(fx, m as NegRef);
     } else if (kind == MSG_ABORT) {
-      this.onAbort(fx, NegRef.decode(kind, r));
+      this.onAbort(fx, m as NegRef);
     } else {
       throw new Error("manager: unexpected message kind");
     }
@@ -126,16 +154,22 @@ export class ManagerSide {
     return fx;
   }
 
-  /** Removes and returns the pending proposal numbered `neg`. */
-  private take(neg: i32): Proposal {
-    for (let i = 0; i < this.pending.length; i++) {
-      const p = this.pending[i];
-      if (p.neg == neg) {
-        this.pending.splice(i, 1);
-        return p;
-      }
-    }
+  /** Runs the search again (after the host raised `budget`). */
+  poke(): Effects {
+    const fx = new Effects();
+    this.schedule(fx);
+    return fx;
+  }
+
+  /** The index in `pending` of the proposal numbered `neg`. */
+  private indexOf(neg: i32): i32 {
+    for (let i = 0; i < this.pending.length; i++) if (this.pending[i].neg == neg) return i;
     throw new Error("manager: answer for no pending proposal");
+  }
+
+  private drop(i: i32): void {
+    this.pending.splice(i, 1);
+    this.pendingTypes.splice(i, 1);
   }
 
   private busy(task: i32): bool {
@@ -144,15 +178,21 @@ export class ManagerSide {
   }
 
   private onDone(fx: Effects, n: NegRef): void {
-    const p = this.take(n.neg);
+    const i = this.indexOf(n.neg);
+    const p = this.pending[i];
+    const types = this.pendingTypes[i];
+    this.drop(i);
     this.consume(p.participants);
     this.touch(p.participants);
-    fx.actions.push(new Action(this.config.id, p.neg, p.gate, p.values, p.participants));
+    if (this.budget > 0) this.budget--;
+    fx.actions.push(new Action(this.config.id, p.neg, p.gate, p.values, types, p.participants));
   }
 
   private onAbort(fx: Effects, n: NegRef): void {
     // Each path member answers a proposal at most once, and only the refusing one answers.
-    const p = this.take(n.neg);
+    const i = this.indexOf(n.neg);
+    const p = this.pending[i];
+    this.drop(i);
     this.touch(p.participants);
     this.aborted++;
     const stale = this.ready[n.task];
@@ -160,7 +200,7 @@ export class ManagerSide {
     this.hear(n.task, n.step);
     const path = p.path();
     for (let i = 0; i < n.pos; i++) {
-      fx.toTask(path[i], new NegRef(MSG_RELEASE, this.config.id, p.neg, path[i], 0, i).encode());
+      fx.toTask(path[i], new NegRef(MSG_RELEASE, this.config.id, p.neg, path[i], 0, i));
     }
   }
 
@@ -175,85 +215,108 @@ export class ManagerSide {
 
   /**
    * Commits every rendezvous found among exclusive tasks and proposes every one that needs
-   * locks, until none is left among the tasks not already in a pending proposal.
+   * locks, until none is left among the tasks not already in a pending proposal (or the
+   * budget is spent).
    */
   private schedule(fx: Effects): void {
     while (true) {
+      if (this.budget >= 0 && this.pending.length >= this.budget) return;
       const f = this.find();
       if (f === null) return;
       const neg = this.nextNeg;
       this.nextNeg = successor(neg);
       let shared = false;
       for (let i = 0; i < f.participants.length; i++) if (f.participants[i].shared) shared = true;
+      this.touch(f.participants);
       if (!shared) {
         for (let i = 0; i < f.participants.length; i++) {
           const q = f.participants[i];
-          fx.toTask(q.task, new Commit(this.config.id, neg, q.step, f.gate, q.offer, f.values).encode());
+          fx.toTask(q.task, new Commit(this.config.id, neg, q.step, f.gate, q.offer, f.values));
         }
         this.consume(f.participants);
-        fx.actions.push(new Action(this.config.id, neg, f.gate, f.values, f.participants));
+        if (this.budget > 0) this.budget--;
+        fx.actions.push(new Action(this.config.id, neg, f.gate, f.values, f.types, f.participants));
       } else {
         const p = new Proposal(this.config.id, neg, f.gate, f.values, f.participants, 0);
         this.pending.push(p);
-        fx.toTask(p.path()[0], p.encode());
+        this.pendingTypes.push(f.types);
+        fx.toTask(p.path()[0], p);
       }
     }
   }
 
+  private random(n: i32): i32 {
+    let x = this.rng;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.rng = x;
+    return (x & 0x7fffffff) % n;
+  }
+
+  /** One rendezvous drawn uniformly among all those the current READYs allow, or null. */
   private find(): Found | null {
     const total = this.pairGate.length;
     if (total == 0) return null;
-    // The candidate pairs: those of dirty tasks, marked in pair order.
-    const mark = new Array<bool>();
-    for (let k = 0; k < total; k++) mark.push(false);
-    let any = false;
     for (let t = 0; t < this.dirty.length; t++) {
       if (!this.dirty[t]) continue;
-      any = true;
+      this.dirty[t] = false;
       const ks = this.pairsOf[t];
-      for (let i = 0; i < ks.length; i++) mark[ks[i]] = true;
+      for (let i = 0; i < ks.length; i++) this.pairStale[ks[i]] = true;
     }
-    if (!any) return null;
-    for (let j = 0; j < total; j++) {
-      const k = (this.cursor + j) % total;
-      if (!mark[k]) continue;
-      const g = this.pairGate[k];
-      const f = this.matchVector(this.config.gates[g], this.config.vectors[g][this.pairVector[k]]);
-      if (f !== null) {
-        this.cursor = (k + 1) % total;
-        return f;
+    let all = 0;
+    for (let k = 0; k < total; k++) {
+      if (this.pairStale[k]) {
+        this.pairStale[k] = false;
+        this.seen = 0;
+        this.target = -1;
+        this.picked = null;
+        this.enumeratePair(k);
+        this.pairCount[k] = this.seen;
+        this.pairOnly[k] = this.seen == 1 ? this.picked : null;
       }
+      all += this.pairCount[k];
     }
-    // Nothing possible among the dirty tasks' vectors: the search is up to date.
-    for (let t = 0; t < this.dirty.length; t++) this.dirty[t] = false;
+    if (all == 0) return null;
+    let r = this.random(all);
+    for (let k = 0; k < total; k++) {
+      const c = this.pairCount[k];
+      if (r >= c) {
+        r -= c;
+        continue;
+      }
+      if (c == 1) return this.pairOnly[k];
+      this.seen = 0;
+      this.target = r;
+      this.picked = null;
+      this.enumeratePair(k);
+      this.target = -1;
+      return this.picked;
+    }
     return null;
   }
 
-  /** The first combination of offers (one per task of the vector) and values that agree. */
-  private matchVector(gate: i32, vector: Array<i32>): Found | null {
+  /** Goes over the rendezvous of pair k: every combination of offers, every agreeing value vector. */
+  private enumeratePair(k: i32): void {
+    const gate = this.config.gates[this.pairGate[k]];
+    const vector = this.config.vectors[this.pairGate[k]][this.pairVector[k]];
     const choices = new Array<Array<Offer>>();
     for (let i = 0; i < vector.length; i++) {
       const rd = this.ready[vector[i]];
-      if (rd === null || this.busy(vector[i])) return null;
+      if (rd === null || this.busy(vector[i])) return;
       const mine = new Array<Offer>();
-      for (let k = 0; k < rd.offers.length; k++) if (rd.offers[k].gate == gate) mine.push(rd.offers[k]);
-      if (mine.length == 0) return null;
+      for (let j = 0; j < rd.offers.length; j++) if (rd.offers[j].gate == gate) mine.push(rd.offers[j]);
+      if (mine.length == 0) return;
       choices.push(mine);
     }
     const pick = new Array<i32>();
     for (let i = 0; i < vector.length; i++) pick.push(0);
+    const combo = new Array<Offer>();
+    for (let i = 0; i < vector.length; i++) combo.push(choices[i][0]);
     while (true) {
-      const combo = new Array<Offer>();
-      for (let i = 0; i < vector.length; i++) combo.push(choices[i][pick[i]]);
-      const values = this.agree(vector, combo);
-      if (values !== null) {
-        const ps = new Array<Participant>();
-        for (let i = 0; i < vector.length; i++) {
-          const rd = this.ready[vector[i]]!;
-          ps.push(new Participant(rd.task, rd.step, combo[i].index, !rd.exclusive));
-        }
-        return new Found(gate, values, ps);
-      }
+      for (let i = 0; i < vector.length; i++) combo[i] = choices[i][pick[i]];
+      this.agree(this.pairGate[k], vector, combo);
+      if (this.target >= 0 && this.picked !== null) return;
       // Next combination, odometer-style.
       let i = vector.length - 1;
       while (i >= 0) {
@@ -262,60 +325,69 @@ export class ManagerSide {
         pick[i] = 0;
         i--;
       }
-      if (i < 0) return null;
+      if (i < 0) return;
     }
-    return null; // unreachable; asc wants a return after a `while (true)`
   }
 
   /**
-   * Values on which the offers agree: emitted values must be equal; a position nobody emits
-   * ranges over its (finite) type, in the type's order; every guard must accept the vector.
+   * The value vectors on which the offers agree: emitted values must be equal; a position
+   * nobody emits takes a party's fallback if one supplies it, else ranges over its (finite)
+   * type, in the type's order; every guard must accept the vector. Each is one rendezvous.
    */
-  private agree(vector: Array<i32>, combo: Array<Offer>): Array<Uint8Array> | null {
+  private agree(g: i32, vector: Array<i32>, combo: Array<Offer>): void {
     const arity = combo[0].positions.length;
-    for (let i = 1; i < combo.length; i++) if (combo[i].positions.length != arity) return null;
+    for (let i = 1; i < combo.length; i++) if (combo[i].positions.length != arity) return;
     const fixed = new Array<Uint8Array | null>();
+    const types = new Array<i32>();
     const free = new Array<i32>();
     const freeType = new Array<i32>();
     for (let p = 0; p < arity; p++) {
       let value: Uint8Array | null = null;
-      let type = 0;
+      let fallback: Uint8Array | null = null;
+      const type = combo[0].positions[p].type;
       for (let i = 0; i < combo.length; i++) {
         const pos = combo[i].positions[p];
         if (pos.emit) {
           const prev = value;
-          if (prev !== null && !bytesEqual(prev, pos.value)) return null;
+          if (prev !== null && !bytesEqual(prev, pos.value)) return;
           value = pos.value;
-        } else {
-          type = pos.type;
+        } else if (pos.fallback !== null && fallback === null) {
+          fallback = pos.fallback;
         }
       }
+      if (value === null) value = fallback;
       fixed.push(value);
+      types.push(type);
       if (value === null) {
-        if (this.oracle.cardinality(type) <= 0) return null;
+        if (this.oracle.cardinality(type) <= 0) return;
         free.push(p);
         freeType.push(type);
       }
     }
     const idx = new Array<i32>();
     for (let k = 0; k < free.length; k++) idx.push(0);
+    const values = new Array<Uint8Array>();
+    for (let p = 0; p < arity; p++) values.push(new Uint8Array(0));
     while (true) {
-      const values = new Array<Uint8Array>();
       let f = 0;
       for (let p = 0; p < arity; p++) {
         const v = fixed[p];
-        if (v !== null) values.push(v);
+        if (v !== null) values[p] = v;
         else {
-          values.push(this.oracle.valueAt(freeType[f], idx[f]));
+          values[p] = this.oracle.valueAt(freeType[f], idx[f]);
           f++;
         }
       }
       let ok = true;
       for (let i = 0; i < combo.length && ok; i++) {
         const o = combo[i];
-        if (o.guard != 0 && !this.oracle.accepts(vector[i], o.guard, o.captured, values)) ok = false;
+        if (o.guard != 0 && !this.oracle.accepts(vector[i], this.ready[vector[i]]!.step, o, values)) ok = false;
       }
-      if (ok) return values;
+      if (ok) {
+        this.seen++;
+        if (this.target < 0 ? this.seen == 1 : this.seen - 1 == this.target) this.picked = this.found(g, vector, combo, values, types);
+        if (this.target >= 0 && this.picked !== null) return;
+      }
       let k = free.length - 1;
       while (k >= 0) {
         idx[k]++;
@@ -323,9 +395,19 @@ export class ManagerSide {
         idx[k] = 0;
         k--;
       }
-      if (k < 0) return null;
+      if (k < 0) return;
     }
-    return null; // unreachable; asc wants a return after a `while (true)`
+  }
+
+  private found(g: i32, vector: Array<i32>, combo: Array<Offer>, values: Array<Uint8Array>, types: Array<i32>): Found {
+    const ps = new Array<Participant>();
+    for (let i = 0; i < vector.length; i++) {
+      const rd = this.ready[vector[i]]!;
+      ps.push(new Participant(rd.task, rd.step, combo[i].index, !rd.exclusive));
+    }
+    const vs = new Array<Uint8Array>();
+    for (let p = 0; p < values.length; p++) vs.push(values[p]);
+    return new Found(this.config.gates[g], vs, types, ps);
   }
 
   /** Canonical bytes of the state, for the explorer's state hashing. */
@@ -337,11 +419,16 @@ export class ManagerSide {
     w.uint(this.pending.length);
     for (let i = 0; i < this.pending.length; i++) w.uint(this.pending[i].neg);
     w.uint(this.nextNeg);
-    w.uint(this.cursor);
+    w.uint(this.rng);
+    w.uint(this.budget + 1);
     for (let t = 0; t < this.dirty.length; t++) {
       w.bool(this.dirty[t]);
       w.bool(this.heard[t]);
       w.uint(this.latest[t]);
+    }
+    for (let k = 0; k < this.pairCount.length; k++) {
+      w.bool(this.pairStale[k]);
+      w.uint(this.pairCount[k]);
     }
   }
 }

@@ -4,15 +4,16 @@
 // supplies the table-driven TableOracle below, which is itself portable.
 /// <reference path="./portable.d.ts" />
 
-import { Reader } from "./codec.js";
+import { Offer, Reader } from "./codec.js";
 
 export abstract class Oracle {
   /**
-   * Whether `task`'s offer with guard `guard` (never 0), given the data `captured` from the
-   * task's variables when it made the offer, accepts the values vector: the patterns of its
-   * receptions match and its `where` guard holds. Must be a pure function of its arguments.
+   * Whether `task`'s offer `offer`, made at `step` (its guard is never 0), accepts the values
+   * vector: the patterns of its receptions match and its `where` guard holds, on the data
+   * `offer.captured` from the task's variables when it made the offer (or, for a task on the
+   * same node, on the task itself while it is still at that step). Must not change anything.
    */
-  abstract accepts(task: i32, guard: i32, captured: Uint8Array, values: Array<Uint8Array>): bool;
+  abstract accepts(task: i32, step: i32, offer: Offer, values: Array<Uint8Array>): bool;
   /** How many values the type has, or -1 when it is too large to enumerate. */
   abstract cardinality(type: i32): i32;
   /** The encoding of the type's i-th value, 0 <= i < cardinality(type). */
@@ -38,8 +39,9 @@ export class TableOracle extends Oracle {
     this.sizes = sizes;
   }
 
-  accepts(task: i32, guard: i32, captured: Uint8Array, values: Array<Uint8Array>): bool {
-    const r = new Reader(captured);
+  accepts(task: i32, step: i32, offer: Offer, values: Array<Uint8Array>): bool {
+    const guard = offer.guard;
+    const r = new Reader(offer.captured);
     if (guard == GUARD_PER_POSITION) {
       for (let p = 0; p < values.length; p++) {
         const n = r.byte();

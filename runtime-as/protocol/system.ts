@@ -12,7 +12,8 @@ import { TaskSide } from "./task.js";
 /**
  * Config bytes: taskCount, gateCount, gateManager[gateCount], managerCount, then per
  * manager: its gate count and per gate (gate id, vector count, per vector: size, task ids);
- * then typeCount and the size of each type (for the table oracle).
+ * then typeCount and the size of each type (for the table oracle); then, optionally, the
+ * seed of the managers' choices (manager m gets seed + m).
  */
 export class System {
   tasks: Array<TaskSide> = new Array<TaskSide>();
@@ -47,9 +48,10 @@ export class System {
     const sizes = new Array<i32>();
     const nt = r.uint();
     for (let t = 0; t < nt; t++) sizes.push(r.uint());
+    const seed = r.pos < config.length ? r.uint() : 1;
     const oracle = new TableOracle(sizes);
     for (let t = 0; t < taskCount; t++) this.tasks.push(new TaskSide(t, gateManager));
-    for (let m = 0; m < managerCount; m++) this.managers.push(new ManagerSide(configs[m], oracle));
+    for (let m = 0; m < managerCount; m++) this.managers.push(new ManagerSide(configs[m], oracle, (seed + m * 40503) | 0));
   }
 
   /** Offers bytes: count, then each offer as in READY. */

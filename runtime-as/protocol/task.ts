@@ -5,8 +5,8 @@
 /// <reference path="./portable.d.ts" />
 
 import {
-  Commit, MSG_ABORT, MSG_COMMIT, MSG_DONE, MSG_LOCK, MSG_RELEASE, NegRef, Offer, Proposal,
-  Reader, Ready, Writer, messageKind, successor,
+  Commit, MSG_ABORT, MSG_COMMIT, MSG_DONE, MSG_LOCK, MSG_RELEASE, Message, NegRef, Offer, Proposal,
+  Ready, Writer, decodeMessage, successor,
 } from "./codec.js";
 import { Effects, Fired } from "./effects.js";
 
@@ -67,7 +67,7 @@ export class TaskSide {
         else rest.push(this.refusals[i]);
       }
       this.refusals = rest;
-      fx.toManager(managers[k], new Ready(this.id, this.step, exclusive, mine, refused).encode());
+      fx.toManager(managers[k], new Ready(this.id, this.step, exclusive, mine, refused));
     }
     this.flushInto(fx);
     return fx;
@@ -85,7 +85,7 @@ export class TaskSide {
   }
 
   private flushInto(fx: Effects): void {
-    for (let i = 0; i < this.refusals.length; i++) fx.toManager(this.refusals[i].manager, this.refusals[i].encode());
+    for (let i = 0; i < this.refusals.length; i++) fx.toManager(this.refusals[i].manager, this.refusals[i]);
     this.refusals = new Array<NegRef>();
   }
 
@@ -103,22 +103,40 @@ export class TaskSide {
   }
 
   receive(bytes: Uint8Array): Effects {
+    return this.receiveMessage(decodeMessage(bytes));
+  }
+
+  /** A message from a component of the same node, not encoded. */
+  receiveMessage(m: Message): Effects {
     const fx = new Effects();
-    const kind = messageKind(bytes);
-    const r = new Reader(bytes);
-    r.byte();
-    if (kind == MSG_LOCK) this.onLock(fx, Proposal.decode(r));
-    else if (kind == MSG_COMMIT) this.onCommit(fx, Commit.decode(r));
-    else if (kind == MSG_RELEASE) this.onRelease(fx, NegRef.decode(kind, r));
+    const kind = m.kind;
+    if (kind == MSG_LOCK) this.onLock(fx, m as Proposal);
+    else if (kind == MSG_COMMIT) this.onCommit(fx, m as Commit);
+    else if (kind == MSG_RELEASE) this.onRelease(fx, m as NegRef);
     else throw new Error("task: unexpected message kind");
     return fx;
+  }
+
+  /**
+   * The task changes its offers without moving (the environment of a hooked gate, whose
+   * offers follow the outside world): a new step with the new offers. Allowed only when no
+   * lock holds the task; the host must also know that no COMMIT for the current step is on
+   * its way, which holds when the task's managers are on its node and their messages were
+   * all delivered.
+   */
+  reoffer(offers: Array<Offer>): Effects {
+    if (this.offering) {
+      if (this.held !== null) throw new Error("task: reoffer while locked");
+      this.offering = false;
+    }
+    return this.offer(offers, false);
   }
 
   private onLock(fx: Effects, p: Proposal): void {
     const me = p.find(this.id);
     if (me === null) throw new Error("task: lock for a proposal without this task");
     if (!this.offering) this.refusals.push(this.refusal(p, me.step));
-    else if (me.step != this.step) fx.toManager(p.manager, this.refusal(p, me.step).encode());
+    else if (me.step != this.step) fx.toManager(p.manager, this.refusal(p, me.step));
     else if (this.held !== null) this.waiting.push(p);
     else this.grant(fx, p);
   }
@@ -127,7 +145,7 @@ export class TaskSide {
     this.held = p;
     const path = p.path();
     if (p.pos + 1 < path.length) {
-      fx.toTask(path[p.pos + 1], p.withPos(p.pos + 1).encode());
+      fx.toTask(path[p.pos + 1], p.withPos(p.pos + 1));
       return;
     }
     // Last of the path: every shared participant is locked on the proposal's step, and the
@@ -135,9 +153,9 @@ export class TaskSide {
     for (let i = 0; i < p.participants.length; i++) {
       const q = p.participants[i];
       if (q.task == this.id) continue;
-      fx.toTask(q.task, new Commit(p.manager, p.neg, q.step, p.gate, q.offer, p.values).encode());
+      fx.toTask(q.task, new Commit(p.manager, p.neg, q.step, p.gate, q.offer, p.values));
     }
-    fx.toManager(p.manager, new NegRef(MSG_DONE, p.manager, p.neg, this.id, this.step, p.pos).encode());
+    fx.toManager(p.manager, new NegRef(MSG_DONE, p.manager, p.neg, this.id, this.step, p.pos));
     const me = p.find(this.id)!;
     this.fire(fx, p.gate, me.offer, p.values);
   }

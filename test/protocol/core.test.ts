@@ -44,9 +44,9 @@ test("codec: every message survives encode/decode", () => {
   assert.deepEqual(Commit.decode(cr), c);
 
   const fx = new Effects();
-  fx.toTask(3, bytes(1, 2));
-  fx.toManager(0, bytes(3));
-  assert.deepEqual(kinds(decodeEffects(encodeEffects(fx))), ["T3:1", "M0:3"]);
+  fx.toTask(3, c);
+  fx.toManager(0, new NegRef(MSG_DONE, 0, 5, 1, 2, 0));
+  assert.deepEqual(kinds(decodeEffects(encodeEffects(fx))), ["T3:3", "M0:4"]);
 });
 
 test("two exclusive tasks: READY, READY, then COMMIT to both; no lock", () => {
