@@ -12,7 +12,7 @@ import { DiagnosticBag } from "../src/frontend/diagnostics.js";
 import type { Model } from "../src/frontend/model.js";
 import { generate } from "../src/backend-wasm/compile.js";
 import { cacheKey, compileAs } from "../src/backend-wasm/asc.js";
-import { runtimeSource } from "../src/cli/wasm-build.js";
+import { readRuntime } from "../src/cli/wasm-build.js";
 import { EmbeddedModel } from "../host/embedded/instance.js";
 import { lntFiles, sharedModels } from "../test/util/paths.js";
 
@@ -51,7 +51,7 @@ process MAIN [STEP: ROUND] is
 end process
 end module`;
 
-const runtime = readFileSync(runtimeSource, "utf8");
+const runtime = readRuntime();
 
 function fromText(name: string, text: string): Model {
   const r = loadModel(`${name}.lnt`, memoryHost({ [`${name}.lnt`]: text }));

@@ -1,7 +1,8 @@
 // The Node shell of an embedded run: instantiates a model's Wasm (every task in one
-// instance, the negotiation inside it), carries the visible labels out, and turns the
-// Wasm's reports (run-time error by id, non-negotiable offer, deadlock) into data. A
-// report from the Wasm unwinds it as a JS exception, so no Wasm trap ever surfaces.
+// instance, negotiating through the protocol's task and gate sides inside it, with one
+// manager for every gate), carries the visible labels out, and turns the Wasm's reports
+// (run-time error by id, non-negotiable offer, deadlock) into data. A report from the
+// Wasm unwinds it as a JS exception, so no Wasm trap ever surfaces.
 
 interface Exports {
   memory: { buffer: ArrayBuffer };
@@ -17,17 +18,19 @@ interface Exports {
   __collect(): void;
   lastPartCount(): number;
   lastPartTask(i: number): number;
-  envEnable(): void;
+  envEnable(node: number): void;
   envHook(g: number): void;
   envClear(): void;
   envOffer(gate: number, id: number, arity: number, guard: number): void;
   envType(p: number, t: number): void;
-  envScratch(n: number): number;
-  envValue(p: number, n: number, fallback: number): void;
-  lastEnv(): number;
-  valueCount(last: number): number;
-  valuePtr(last: number, p: number): number;
-  valueLen(last: number, p: number): number;
+  stage(n: number): number;
+  envValue(p: number, fallback: number): void;
+  envPublish(): void;
+  envFired(): number;
+  envGate(): number;
+  valueCount(which: number): number;
+  valuePtr(which: number, p: number): number;
+  valueLen(which: number, p: number): number;
 }
 
 /** One offer of the environment: per position the value's codec bytes, or undefined (open). */
@@ -74,7 +77,10 @@ export type RunResult =
   | { readonly end: "environment"; readonly steps: number; readonly offer: number; readonly gate: number; readonly values: readonly Uint8Array[] };
 
 /** Actions between two garbage collections. */
-const BATCH = 16384;
+const BATCH = 4096;
+/** Which values the Wasm hands out (valueCount/valuePtr/valueLen). */
+const CANDIDATE = 0;
+const ENVIRONMENT = 2;
 
 export class EmbeddedModel {
   private readonly module: object;
@@ -124,7 +130,7 @@ export class EmbeddedRun {
         envAccept: (id: number) => {
           if (!this.onEnvAccept) return 1;
           try {
-            return this.onEnvAccept(id, this.values(false)) ? 1 : 0;
+            return this.onEnvAccept(id, this.values(CANDIDATE)) ? 1 : 0;
           } catch (reason) {
             throw new StopSignal({ kind: "host", reason });
           }
@@ -169,34 +175,40 @@ export class EmbeddedRun {
 
   /** Makes the environment a party of every action on these gates; before the first run. */
   enableEnvironment(gates: readonly number[]): void {
-    this.x.envEnable();
+    this.x.envEnable(0);
     for (const g of gates) this.x.envHook(g);
   }
 
-  /** Replaces the environment's offers (ids: their indexes). */
+  /** Replaces the environment's offers (ids: their indexes): a new step of the environment. */
   setEnvOffers(offers: readonly EnvOffer[]): void {
-    this.x.envClear();
-    offers.forEach((o, id) => {
-      this.x.envOffer(o.gate, id, o.types.length, o.guard ? 1 : 0);
-      o.types.forEach((t, p) => this.x.envType(p, t));
-      const put = (b: Uint8Array, p: number, fallback: number) => {
-        const ptr = this.x.envScratch(b.length);
-        // the memory may have grown: its buffer is read again after the call
-        new Uint8Array(this.x.memory.buffer, ptr, b.length).set(b);
-        this.x.envValue(p, b.length, fallback);
-      };
-      o.values.forEach((b, p) => b && put(b, p, 0));
-      o.fallback.forEach((b, p) => b && put(b, p, 1));
-    });
+    if (this.startStop) return;
+    try {
+      this.x.envClear();
+      offers.forEach((o, id) => {
+        this.x.envOffer(o.gate, id, o.types.length, o.guard ? 1 : 0);
+        o.types.forEach((t, p) => this.x.envType(p, t));
+        const put = (b: Uint8Array, p: number, fallback: number) => {
+          const ptr = this.x.stage(b.length);
+          // the memory may have grown: its buffer is read again after the call
+          new Uint8Array(this.x.memory.buffer, ptr, b.length).set(b);
+          this.x.envValue(p, fallback);
+        };
+        o.values.forEach((b, p) => b && put(b, p, 0));
+        o.fallback.forEach((b, p) => b && put(b, p, 1));
+      });
+      this.x.envPublish();
+    } catch (err) {
+      if (err instanceof StopSignal) this.startStop = err.stop;
+      else throw err;
+    }
   }
 
-  /** The values of the candidate being examined (`last` false) or of the last action, as codec bytes. */
-  private values(last: boolean): Uint8Array[] {
-    const l = last ? 1 : 0;
+  /** Values as codec bytes: of the candidate the accept hook is asked about, the last action, or the environment's last action. */
+  private values(which: number): Uint8Array[] {
     const out: Uint8Array[] = [];
-    for (let p = 0, n = this.x.valueCount(l); p < n; p++) {
-      const ptr = this.x.valuePtr(l, p);
-      out.push(new Uint8Array(this.x.memory.buffer, ptr, this.x.valueLen(l, p)).slice());
+    for (let p = 0, n = this.x.valueCount(which); p < n; p++) {
+      const ptr = this.x.valuePtr(which, p);
+      out.push(new Uint8Array(this.x.memory.buffer, ptr, this.x.valueLen(which, p)).slice());
     }
     return out;
   }
@@ -224,7 +236,7 @@ export class EmbeddedRun {
     const steps = this.x.steps();
     if (code === 0) return { end: "steps", steps };
     if (code === 1) return { end: "terminated", steps };
-    if (code === 3) return { end: "environment", steps, offer: this.x.lastEnv(), gate: this.x.lastGate(), values: this.values(true) };
+    if (code === 3) return { end: "environment", steps, offer: this.x.envFired(), gate: this.x.envGate(), values: this.values(ENVIRONMENT) };
     return { end: "deadlock", steps, waits: this.waits() };
   }
 

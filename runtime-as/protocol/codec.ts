@@ -162,6 +162,8 @@ export class Offer {
   guard: i32;
   captured: Uint8Array;
   positions: Array<Position>;
+  /** Where the offer is in the model's code (-1: unknown), for the messages that name it. */
+  site: i32 = -1;
 
   constructor(index: i32, gate: i32, guard: i32, captured: Uint8Array, positions: Array<Position>) {
     this.index = index;
@@ -176,6 +178,7 @@ export function writeOffer(w: Writer, o: Offer): void {
   w.uint(o.index);
   w.uint(o.gate);
   w.uint(o.guard);
+  w.uint(o.site + 1);
   w.bytes(o.captured);
   w.uint(o.positions.length);
   for (let i = 0; i < o.positions.length; i++) {
@@ -193,6 +196,7 @@ export function readOffer(r: Reader): Offer {
   const index = r.uint();
   const gate = r.uint();
   const guard = r.uint();
+  const site = r.uint() - 1;
   const captured = r.bytes();
   const n = r.uint();
   const positions = new Array<Position>();
@@ -204,7 +208,9 @@ export function readOffer(r: Reader): Offer {
     else if (kind == 0) positions.push(Position.received(type));
     else throw new Error("codec: unknown position kind");
   }
-  return new Offer(index, gate, guard, captured, positions);
+  const o = new Offer(index, gate, guard, captured, positions);
+  o.site = site;
+  return o;
 }
 
 /**

@@ -18,6 +18,12 @@ export abstract class Oracle {
   abstract cardinality(type: i32): i32;
   /** The encoding of the type's i-th value, 0 <= i < cardinality(type). */
   abstract valueAt(type: i32, i: i32): Uint8Array;
+  /**
+   * Position `position` of these offers (one per task of a vector) is emitted by none of
+   * them and its type cannot be enumerated: the rendezvous cannot be negotiated. The
+   * model's oracle reports it (a compiled model should not reach here); the default ignores it.
+   */
+  unenumerable(tasks: Array<i32>, offers: Array<Offer>, position: i32): void {}
 }
 
 export const GUARD_NONE: i32 = 0;

@@ -25,10 +25,10 @@ function loadAsc(): Promise<AscApi> {
 }
 
 export interface AscInput {
-  /** The generated model source. */
+  /** The generated model source (model.ts at the root of runtime-as/'s layout). */
   readonly model: string;
-  /** runtime-as/embedded/runtime.ts */
-  readonly runtime: string;
+  /** The runtime's sources by path relative to runtime-as/ (embedded/runtime.ts, node/driver.ts, protocol/*.ts). */
+  readonly runtime: ReadonlyMap<string, string>;
   readonly optimize: boolean;
 }
 
@@ -36,17 +36,16 @@ export interface AscInput {
 export async function cacheKey(input: AscInput): Promise<string> {
   // the version from package.json: loading asc itself costs ~0.3 s, too much for a cache hit
   const version = (createRequire(import.meta.url)("assemblyscript/package.json") as { version: string }).version;
-  return createHash("sha256").update(BACKEND_VERSION).update("\0").update(version).update("\0").update(input.optimize ? "O" : "-").update("\0").update(input.runtime).update("\0").update(input.model).digest("hex").slice(0, 24);
+  const h = createHash("sha256").update(BACKEND_VERSION).update("\0").update(version).update("\0").update(input.optimize ? "O" : "-").update("\0");
+  for (const name of [...input.runtime.keys()].sort()) h.update(name).update("\0").update(input.runtime.get(name)!).update("\0");
+  return h.update(input.model).digest("hex").slice(0, 24);
 }
 
 export class AscError extends Error {}
 
 export async function compileAs(input: AscInput): Promise<Uint8Array> {
   const asc = await loadAsc();
-  const files = new Map([
-    ["model.ts", input.model],
-    ["runtime.ts", input.runtime],
-  ]);
+  const files = new Map([...input.runtime, ["model.ts", input.model]]);
   let wasm: Uint8Array | undefined;
   const args = ["model.ts", "--outFile", "model.wasm", "--runtime", "minimal", "--exportRuntime", "--noColors"];
   if (input.optimize) args.push("-O3");
@@ -54,7 +53,8 @@ export async function compileAs(input: AscInput): Promise<Uint8Array> {
   let errText = "";
   const { error, stderr } = await asc.main(args, {
     readFile(name) {
-      return files.get(name.replace(/^\.\//, "")) ?? null;
+      // the protocol core's imports say `./codec.js` (for tsc); asc asks for `codec.js.ts`
+      return files.get(name.replace(/^\.\//, "").replace(/\.js\.ts$/, ".ts")) ?? null;
     },
     writeFile(name, contents) {
       if (name.endsWith(".wasm") && typeof contents !== "string") wasm = contents;

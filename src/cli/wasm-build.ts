@@ -3,7 +3,7 @@
 // keyed by a hash of the generated sources, the options and the compiler versions)
 // already holds it, and writes the output folder.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadModel } from "../frontend/index.js";
@@ -19,7 +19,18 @@ import type { CommandIO } from "./command.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** dist/src/cli -> the repository root, where runtime-as/ lives. */
-export const runtimeSource = resolve(here, "..", "..", "..", "runtime-as", "embedded", "runtime.ts");
+export const runtimeDir = resolve(here, "..", "..", "..", "runtime-as");
+
+/** The runtime compiled into every model: its sources by path relative to runtime-as/. */
+export function readRuntime(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const sub of ["embedded", "node", "protocol"]) {
+    for (const f of readdirSync(join(runtimeDir, sub)).sort()) {
+      if (f.endsWith(".ts")) files.set(`${sub}/${f}`, readFileSync(join(runtimeDir, sub, f), "utf8"));
+    }
+  }
+  return files;
+}
 
 export interface BuildOptions {
   readonly optimize: boolean;
@@ -35,7 +46,7 @@ export interface Built {
   readonly wasm: Uint8Array;
   readonly key: string;
   readonly cached: boolean;
-  readonly runtime: string;
+  readonly runtime: ReadonlyMap<string, string>;
 }
 
 /** Returns the build, or the exit status after printing diagnostics. */
@@ -71,11 +82,11 @@ export async function build(path: string, opts: BuildOptions, io: CommandIO): Pr
     printDiagnostics(diags, io, { quietWarnings: true });
     return 1;
   }
-  let runtime: string;
+  let runtime: Map<string, string>;
   try {
-    runtime = readFileSync(runtimeSource, "utf8");
+    runtime = readRuntime();
   } catch (err) {
-    io.stderr.write(`lntc: cannot read the runtime '${runtimeSource}': ${(err as Error).message}\n`);
+    io.stderr.write(`lntc: cannot read the runtime in '${runtimeDir}': ${(err as Error).message}\n`);
     return 2;
   }
   const input = { model: generated.source, runtime, optimize: opts.optimize };
@@ -110,7 +121,11 @@ export function writeOutput(dir: string, b: Built, emitAs: boolean): void {
   writeFileSync(join(dir, "manifest.json"), JSON.stringify({ ...b.generated.manifest, key: b.key }, null, 2) + "\n");
   writeFileSync(join(dir, "model.d.ts"), b.generated.declarations);
   if (emitAs) {
+    // the layout asc compiled: model.ts beside the runtime's folders
     writeFileSync(join(dir, "model.ts"), b.generated.source);
-    writeFileSync(join(dir, "runtime.ts"), b.runtime);
+    for (const [name, text] of b.runtime) {
+      mkdirSync(join(dir, dirname(name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
   }
 }

@@ -16,7 +16,10 @@ test("lntc --target wasm writes the Wasm, the manifest, the declarations and, wi
   const out = join(tmp, "paint");
   const r = runCli(["--target", "wasm", join(sharedModels, "paint.lnt"), "-o", out, "--emit-as"], { timeoutMs: 120_000 });
   assert.equal(r.status, 0, r.stderr);
-  for (const f of ["model.wasm", "manifest.json", "model.d.ts", "model.ts", "runtime.ts"]) assert.ok(existsSync(join(out, f)), f);
+  for (const f of ["model.wasm", "manifest.json", "model.d.ts", "model.ts", "embedded/runtime.ts", "node/driver.ts", "protocol/task.ts", "protocol/manager.ts"]) assert.ok(existsSync(join(out, f)), f);
+  // the negotiation in the model's Wasm is the protocol's: the driver of task and gate sides
+  assert.match(readFileSync(join(out, "model.ts"), "utf8"), /import \{ Driver \} from "\.\/node\/driver";/);
+  assert.match(readFileSync(join(out, "node/driver.ts"), "utf8"), /import \{[^}]*TaskSide[^}]*\} from "\.\.\/protocol\/index";/);
   const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { tasks: unknown[]; gates: { name: string; vectors: number[][] }[] };
   assert.equal(manifest.tasks.length, 3);
   assert.deepEqual(manifest.gates.find((g) => g.name === "PAINT")!.vectors, [[0, 1, 2]]);
