@@ -1,7 +1,8 @@
 // One node of a distributed run, around whatever executes the tasks and managers placed on
 // it (a NodeEngine: the adapter over the model's Wasm, or a test's toy): start-up barrier,
 // global quiescence detection with one verdict for every node (terminated or deadlock),
-// stop on Ctrl-C or on a peer's fault for every node, and the node's action log.
+// a bound on the run's actions in all, stop on Ctrl-C, on a request from outside (the
+// launcher) or on a peer's fault for every node, and the node's action log.
 //
 // Quiescence is detected by the first node of the deployment (the coordinator) with
 // Mattern's four-counter method: it probes every node for (busy?, ended?, messages sent,
@@ -11,6 +12,13 @@
 // else "deadlock". Counting messages between nodes is enough: messages among the
 // components of one node never leave its engine, which reports itself busy while it has
 // any to process.
+//
+// The step limit rides on the same probes: each node reports how many actions it logged
+// (each action is logged by one node) and its own limit, if any; once the total reaches the
+// smallest limit, the coordinator stops every node with the verdict "step-limit". The
+// counts are those of the last probe round, so a few more actions may have been logged by
+// then; `lntc run --nodes`, which sees every action as it is logged, asks for the stop
+// itself (`NodeShellOptions.stop`) and keeps exactly the first N of the merged trace.
 
 import { CONTROL_USER, StartupTimeout, type Transport, type WireMessage } from "./transport.js";
 import { logLine, type Participation } from "./trace-log.js";
@@ -45,12 +53,15 @@ export type Verdict =
   | { readonly kind: "startup"; readonly missing: readonly string[]; readonly waitedMs: number }
   | { readonly kind: "failed"; readonly reason: string }
   /** A run-time error of the model (overflow, failed case, ...): the model is wrong, as for `lntc run`. */
-  | { readonly kind: "model-error"; readonly reason: string };
+  | { readonly kind: "model-error"; readonly reason: string }
+  /** The run reached its step limit (`--steps`): `steps` actions in all. A stop, not a fault: status 0, as `lntc run`. */
+  | { readonly kind: "step-limit"; readonly steps: number };
 
 /** Exit status per verdict, as `lntc run`: 0 terminated, 1 deadlock; faults above. */
 export function exitStatus(v: Verdict): number {
   switch (v.kind) {
     case "terminated":
+    case "step-limit":
       return 0;
     case "deadlock":
     case "model-error":
@@ -66,12 +77,19 @@ export function exitStatus(v: Verdict): number {
   }
 }
 
-const VERDICT_KINDS: ReadonlySet<string> = new Set(["terminated", "deadlock", "interrupted", "peer-down", "startup", "failed", "model-error"]);
+const VERDICT_KINDS: ReadonlySet<string> = new Set(["terminated", "deadlock", "interrupted", "peer-down", "startup", "failed", "model-error", "step-limit"]);
 
 /** A verdict from the network is checked before it decides this node's exit. */
-function isVerdict(v: unknown): v is Verdict {
-  return typeof v === "object" && v !== null && VERDICT_KINDS.has(String((v as { kind?: unknown }).kind));
+export function isVerdict(v: unknown): v is Verdict {
+  if (typeof v !== "object" || v === null) return false;
+  const kind = String((v as { kind?: unknown }).kind);
+  if (!VERDICT_KINDS.has(kind)) return false;
+  // A step limit is printed with its count: a whole number of actions.
+  if (kind === "step-limit") return isCount((v as { steps?: unknown }).steps);
+  return true;
 }
+
+const isCount = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
 
 export function describeVerdict(v: Verdict): string {
   switch (v.kind) {
@@ -88,6 +106,8 @@ export function describeVerdict(v: Verdict): string {
     case "failed":
     case "model-error":
       return `stopped: ${v.reason}`;
+    case "step-limit":
+      return `stopped: step limit of ${v.steps} action${v.steps === 1 ? "" : "s"} reached (--steps)`;
   }
 }
 
@@ -101,6 +121,10 @@ interface Report {
   ended: boolean;
   sent: number;
   received: number;
+  /** Actions this node logged. */
+  actions: number;
+  /** This node's bound on the run's actions in all (--steps), or null. */
+  limit: number | null;
 }
 
 const enc = (o: object): Uint8Array => Buffer.from(JSON.stringify(o));
@@ -124,6 +148,20 @@ export interface NodeShellOptions {
   readonly probeMs?: number;
   /** Human-readable progress and faults (stderr). */
   readonly say?: (line: string) => void;
+  /**
+   * A bound on the actions of the whole run (`lntc node --steps N`): the coordinator stops
+   * every node with the verdict "step-limit" once the nodes have logged this many in all
+   * (the smallest bound given to any node wins).
+   */
+  readonly steps?: number;
+  /**
+   * A stop asked from outside this node (a launcher, `lntc node --control-stdin`): when it
+   * resolves, this node stops every node with that verdict, as Ctrl-C does with
+   * "interrupted". Give it to the coordinator alone when it may race with a verdict of
+   * quiescence or of the step limit: the coordinator decides those, so every node then
+   * gets the same one.
+   */
+  readonly stop?: Promise<Verdict>;
 }
 
 /** Runs the node until the run's verdict; resolves with it after closing the transport. */
@@ -136,6 +174,7 @@ export function runNode(o: NodeShellOptions): Promise<Verdict> {
   const probeMs = o.probeMs ?? 20;
   let sent = 0;
   let received = 0;
+  let logged = 0;
   let done = false;
   let started = false;
   let resolveRun: (v: Verdict) => void = () => {};
@@ -164,7 +203,7 @@ export function runNode(o: NodeShellOptions): Promise<Verdict> {
     // A node still waiting for its peers, or holding early messages, counts as busy: its
     // tasks have not made their first offers yet.
     const s = o.engine.status();
-    return { busy: !started || s === "busy", ended: started && s === "ended", sent, received };
+    return { busy: !started || s === "busy", ended: started && s === "ended", sent, received, actions: logged, limit: o.steps ?? null };
   };
 
   const sameCounts = (a: Map<string, Report>, b: Map<string, Report>): boolean =>
@@ -184,6 +223,14 @@ export function runNode(o: NodeShellOptions): Promise<Verdict> {
 
   const endRound = (): void => {
     const all = [...replies.values()];
+    const limits = all.flatMap((r) => (r.limit === null ? [] : [r.limit]));
+    if (limits.length > 0) {
+      const limit = Math.min(...limits);
+      if (all.reduce((s, r) => s + r.actions, 0) >= limit) {
+        finish({ kind: "step-limit", steps: limit }, true);
+        return;
+      }
+    }
     const quiet = all.every((r) => !r.busy) && all.reduce((s, r) => s + r.sent, 0) === all.reduce((s, r) => s + r.received, 0);
     if (quiet && previous !== null && sameCounts(replies, previous)) {
       finish(all.every((r) => r.ended) ? { kind: "terminated" } : { kind: "deadlock" }, true);
@@ -210,7 +257,7 @@ export function runNode(o: NodeShellOptions): Promise<Verdict> {
     } else if (kind === STATUS && self === coordinator) {
       const r = dec<Report & { round: number }>(payload);
       if (!r || r.round !== round) return;
-      replies.set(from, { busy: r.busy, ended: r.ended, sent: r.sent, received: r.received });
+      replies.set(from, { busy: r.busy, ended: r.ended, sent: r.sent, received: r.received, actions: isCount(r.actions) ? r.actions : 0, limit: isCount(r.limit) ? r.limit : null });
       if (replies.size === o.nodes.length) endRound();
     } else if (kind === VERDICT || kind === STOP) {
       const v = dec<Verdict>(payload);
@@ -232,6 +279,7 @@ export function runNode(o: NodeShellOptions): Promise<Verdict> {
       t.send(node, messages);
     },
     action(parts, label) {
+      logged++;
       o.log?.(logLine(parts, label));
     },
     refuse(what) {
@@ -251,6 +299,7 @@ export function runNode(o: NodeShellOptions): Promise<Verdict> {
     finish({ kind: "interrupted", by: self }, true);
   };
   process.on("SIGINT", onSigint);
+  void o.stop?.then((v) => finish(v, true));
 
   void (async () => {
     try {

@@ -1,13 +1,15 @@
 // A node for the node-shell tests: runs host/node-shell.ts over a GrpcTransport with a toy
 // engine, a token passed round a ring of nodes (one task per node), and exits with the
-// shell's status. Config (JSON file): nodes, self, rounds, mode, logPath, hopDelayMs.
+// shell's status. Config (JSON file): nodes, self, rounds, mode, logPath, hopDelayMs, and
+// optionally steps (the shell's bound on the run's actions) and stopOnStdin (a number N on
+// standard input stops every node with the verdict "step limit of N actions").
 //   mode "terminate": every task ends after its last hop -> "terminated" on every node
 //   mode "deadlock":  the last receiver waits for ever -> "deadlock" on every node
 
 import { readFileSync, writeFileSync, appendFileSync } from "node:fs";
 import { GrpcTransport } from "../../host/transport-grpc.js";
 import type { NodeAddress, WireMessage } from "../../host/transport.js";
-import { describeVerdict, exitStatus, runNode, type EngineOut, type NodeEngine } from "../../host/node-shell.js";
+import { describeVerdict, exitStatus, runNode, type EngineOut, type NodeEngine, type Verdict } from "../../host/node-shell.js";
 import { logHeader } from "../../host/trace-log.js";
 
 interface Config {
@@ -17,6 +19,8 @@ interface Config {
   mode: "terminate" | "deadlock";
   logPath: string;
   hopDelayMs: number;
+  steps?: number;
+  stopOnStdin?: boolean;
 }
 
 const cfg = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as Config;
@@ -62,10 +66,15 @@ class TokenRing implements NodeEngine {
 
 const transport = new GrpcTransport({ nodes: cfg.nodes, self: cfg.self, deploymentHash: Buffer.from("70ce", "hex"), startTimeoutMs: 5000 });
 writeFileSync(cfg.logPath, "");
+const stop = cfg.stopOnStdin
+  ? new Promise<Verdict>((resolve) => process.stdin.on("data", (d: Buffer) => resolve({ kind: "step-limit", steps: Number(d.toString().trim()) })))
+  : undefined;
 const verdict = await runNode({
   transport,
   nodes: names,
   engine: new TokenRing(),
+  ...(cfg.steps !== undefined ? { steps: cfg.steps } : {}),
+  ...(stop !== undefined ? { stop } : {}),
   logHeader: logHeader(cfg.self, "70ce"),
   log: (line) => appendFileSync(cfg.logPath, line + "\n"),
 });
