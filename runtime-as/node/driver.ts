@@ -9,7 +9,9 @@
 // A move a task makes alone (an internal step `i`, or an action on a gate no other task
 // synchronizes on) is a rendezvous too: on a gate of its own whose only vector is the task,
 // owned by the manager of the task's node. One mechanism then chooses among every move of
-// the system, uniformly (each manager draws with its seeded generator).
+// the system, uniformly (each manager draws with its seeded generator). Protocol gates:
+// 0..G-1 the model's, G + t task t's internal steps, G + T + g*T + t task t's actions on a
+// gate g that every node negotiates locally (no two tasks synchronize on it).
 //
 // The environment of hooked gates (the host's hooks) is one more task, placed on the hook
 // node, whose offers the host sets; its guard is the host's `accept` hook.
@@ -70,6 +72,8 @@ export class Driver {
   /** Node of each task (the environment included); manager m is on node m. */
   taskNode: Array<i32> = new Array<i32>();
   gateManager: Array<i32> = new Array<i32>();
+  /** Per model gate: no two tasks synchronize on it, so each task's node negotiates its actions. */
+  gateLocal: Array<bool> = new Array<bool>();
   sides: Array<TaskSide | null> = new Array<TaskSide | null>();
   managers: Array<ManagerSide | null> = new Array<ManagerSide | null>();
   seedValue: i32 = 1;
@@ -121,12 +125,16 @@ export class Driver {
     this.self = 0;
     this.nodeCount = 1;
     for (let t = 0; t < this.taskCount; t++) this.taskNode.push(0);
-    for (let g = 0; g < this.gateCount; g++) this.gateManager.push(0);
+    for (let g = 0; g < this.gateCount; g++) {
+      this.gateManager.push(0);
+      this.gateLocal.push(false);
+    }
   }
 
   /**
-   * A node's placement, as bytes: self, nodeCount, then the node of each task, then the
-   * manager (node) of each gate, then the hook node plus one (0: no environment).
+   * A node's placement, as bytes: self, nodeCount, then the node of each task, then per
+   * gate its manager's node plus one (0: negotiated on each task's node), then the hook
+   * node plus one (0: no environment).
    */
   placed(seed: i32, config: Uint8Array): void {
     this.gateCount = this.tasks.vectors.length;
@@ -135,7 +143,11 @@ export class Driver {
     this.self = r.uint();
     this.nodeCount = r.uint();
     for (let t = 0; t < this.taskCount; t++) this.taskNode.push(r.uint());
-    for (let g = 0; g < this.gateCount; g++) this.gateManager.push(r.uint());
+    for (let g = 0; g < this.gateCount; g++) {
+      const m = r.uint() - 1;
+      this.gateManager.push(m < 0 ? 0 : m);
+      this.gateLocal.push(m < 0);
+    }
     const hook = r.uint();
     if (hook > 0) this.envEnable(hook - 1);
   }
@@ -158,8 +170,10 @@ export class Driver {
     const oracle = new ModelOracle(this);
     this.oracle = oracle;
     const parties = this.envTask >= 0 ? this.taskCount + 1 : this.taskCount;
-    // each task's gate of moves alone, managed on its node
-    for (let t = 0; t < this.taskCount; t++) this.gateManager.push(this.taskNode[t]);
+    // each task's gates of moves alone, managed on its node
+    const T = this.taskCount;
+    for (let t = 0; t < T; t++) this.gateManager.push(this.taskNode[t]);
+    for (let g = 0; g < this.gateCount; g++) for (let t = 0; t < T; t++) this.gateManager.push(this.taskNode[t]);
     for (let m = 0; m < this.nodeCount; m++) {
       if (m != this.self) {
         this.managers.push(null);
@@ -168,10 +182,21 @@ export class Driver {
       const gates = new Array<i32>();
       const vectors = new Array<Array<Array<i32>>>();
       for (let g = 0; g < this.gateCount; g++) {
+        const src = this.tasks.vectors[g];
+        if (this.gateLocal[g]) {
+          for (let v = 0; v < src.length; v++) {
+            const t = src[v][0];
+            if (src[v].length != 1 || this.taskNode[t] != m) continue;
+            gates.push(this.gateCount + T + g * T + t);
+            const vs = new Array<Array<i32>>();
+            vs.push([t]);
+            vectors.push(vs);
+          }
+          continue;
+        }
         if (this.gateManager[g] != m) continue;
         gates.push(g);
         const vs = new Array<Array<i32>>();
-        const src = this.tasks.vectors[g];
         for (let v = 0; v < src.length; v++) {
           const vec = src[v].slice(0);
           vec.sort((a: i32, b: i32): i32 => a - b);
@@ -179,7 +204,7 @@ export class Driver {
         }
         vectors.push(vs);
       }
-      for (let t = 0; t < this.taskCount; t++) {
+      for (let t = 0; t < T; t++) {
         if (this.taskNode[t] != m) continue;
         gates.push(this.gateCount + t);
         const vs = new Array<Array<i32>>();
@@ -247,7 +272,7 @@ export class Driver {
           mayEnd = true;
           continue;
         }
-        const gate = o.gate == GATE_INTERNAL ? this.gateCount + t : o.gate;
+        const gate = o.gate == GATE_INTERNAL ? this.gateCount + t : this.gateLocal[o.gate] ? this.gateCount + this.taskCount + o.gate * this.taskCount + t : o.gate;
         const positions = new Array<Position>();
         for (let p = 0; p < o.types.length; p++) {
           const e = o.emit[p];
@@ -266,7 +291,7 @@ export class Driver {
   private fire(t: i32, f: Fired): void {
     if (t == this.envTask) {
       this.envFired = f.offer;
-      this.envGate = f.gate;
+      this.envGate = f.gate; // the environment only offers on the model's gates
       this.envVals = f.values;
       return;
     }
@@ -312,7 +337,9 @@ export class Driver {
 
   private report(a: Action): void {
     this.steps++;
-    const gate = a.gate >= this.gateCount ? -1 : a.gate;
+    const G = this.gateCount;
+    const T = this.taskCount;
+    const gate = a.gate < G ? a.gate : a.gate < G + T ? -1 : (a.gate - G - T) / T;
     this.lastGate = gate;
     this.lastTasks.length = 0;
     this.lastSteps.length = 0;
@@ -409,6 +436,7 @@ export class Driver {
 
   /** Whether every task of this node has ended or may end. */
   ended(): bool {
+    if (!this.started) return false;
     for (let t = 0; t < this.taskCount; t++) if (this.sides[t] !== null && !this.mayEnd[t]) return false;
     return true;
   }
