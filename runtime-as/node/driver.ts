@@ -17,8 +17,8 @@
 // node, whose offers the host sets; its guard is the host's `accept` hook.
 
 import {
-  Action, Effects, Envelope, Fired, MSG_READY, ManagerConfig, ManagerSide, Message, Offer as POffer,
-  Oracle, Position, Ready, TaskSide, Writer as PWriter, Reader as PReader, decodeMessage,
+  Action, Effects, Fired, MSG_READY, ManagerConfig, ManagerSide, Message, Offer as POffer,
+  Oracle, Position, Ready, TaskSide, Writer as PWriter, Reader as PReader, decodeMessage, envelope, NO_BYTES,
 } from "../protocol/index";
 import { GATE_EXIT, GATE_INTERNAL, Model, Offer, OFFERING, TERMINATED, Tasks } from "../embedded/runtime";
 
@@ -82,7 +82,7 @@ export class Driver {
   prepared: bool = false;
   started: bool = false;
 
-  private queue: Array<Envelope> = new Array<Envelope>();
+  private queue: Array<Message> = new Array<Message>();
   private head: i32 = 0;
   /** Messages for other nodes: count, then (node, toManager, to, bytes) each. */
   private out: PWriter = new PWriter();
@@ -92,6 +92,9 @@ export class Driver {
 
   /** Per task: it has ended, or may end by choice (an exit offer). */
   mayEnd: Array<bool> = new Array<bool>();
+  /** Per task: the protocol offers of its current step, and whether they may be reused at the next. */
+  private lastOffers: Array<Array<POffer> | null> = new Array<Array<POffer> | null>();
+  private reusable: Array<bool> = new Array<bool>();
   /** Actions this node's managers decided. */
   steps: i32 = 0;
   printing: bool = true;
@@ -214,11 +217,20 @@ export class Driver {
       const mg = new ManagerSide(new ManagerConfig(m, parties, gates, vectors), oracle, this.seedValue * 31 + m + 1);
       if (this.bounded) mg.budget = 0;
       mg.eager = false;
+      mg.recycle = true;
       this.managers.push(mg);
     }
     for (let t = 0; t < parties; t++) {
-      this.sides.push(this.taskNode[t] == this.self ? new TaskSide(t, this.gateManager) : null);
+      let side: TaskSide | null = null;
+      if (this.taskNode[t] == this.self) {
+        side = new TaskSide(t, this.gateManager);
+        // effects() takes everything out of a component's Effects before calling it again
+        side.recycle = true;
+      }
+      this.sides.push(side);
       this.mayEnd.push(false);
+      this.lastOffers.push(null);
+      this.reusable.push(false);
     }
   }
 
@@ -259,12 +271,24 @@ export class Driver {
 
   // ---- tasks
 
-  /** Task t reached a state: its offers go to the protocol (emitted values copied, since the task's buffers are reused). */
+  /**
+   * Task t reached a state: its offers go to the protocol. The emitted values are the task's
+   * own buffers, not copies: the task rewrites them only after it fired, and by then an
+   * offer of its old step can only lead to a lock it refuses (managers copy the values of
+   * the rendezvous they decide). The offer objects of a step whose READY went to one
+   * manager are reused at the next step: that manager consumed the READY when it committed.
+   */
   private publish(t: i32): void {
     const list = this.tasks.offers[t];
     const status = this.tasks.status[t];
     let mayEnd = status == TERMINATED;
-    const offers = new Array<POffer>();
+    const last = this.lastOffers[t];
+    const reuse = this.reusable[t] && last !== null;
+    const offers = reuse ? last! : new Array<POffer>();
+    const old = offers.length;
+    let n = 0;
+    let manager = -1;
+    let exclusive = true;
     if (status == OFFERING) {
       for (let i = 0; i < list.length; i++) {
         const o = list[i];
@@ -273,16 +297,42 @@ export class Driver {
           continue;
         }
         const gate = o.gate == GATE_INTERNAL ? this.gateCount + t : this.gateLocal[o.gate] ? this.gateCount + this.taskCount + o.gate * this.taskCount + t : o.gate;
-        const positions = new Array<Position>();
-        for (let p = 0; p < o.types.length; p++) {
-          const e = o.emit[p];
-          positions.push(e === null ? Position.received(o.types[p]) : Position.emitted(e.slice(0), o.types[p]));
+        const m = this.gateManager[gate];
+        if (manager < 0) manager = m;
+        else if (m != manager) exclusive = false;
+        const arity = o.types.length;
+        let po: POffer;
+        if (n < old && offers[n].positions.length == arity) {
+          po = offers[n];
+          po.index = i;
+          po.gate = gate;
+          po.captured = NO_BYTES;
+          for (let p = 0; p < arity; p++) {
+            const e = o.emit[p];
+            const pos = po.positions[p];
+            pos.emit = e !== null;
+            pos.value = e === null ? NO_BYTES : e;
+            pos.type = o.types[p];
+            pos.fallback = null;
+          }
+        } else {
+          const positions = new Array<Position>();
+          for (let p = 0; p < arity; p++) {
+            const e = o.emit[p];
+            positions.push(e === null ? Position.received(o.types[p]) : Position.emitted(e, o.types[p]));
+          }
+          po = new POffer(i, gate, 0, NO_BYTES, positions);
         }
-        const po = new POffer(i, gate, o.guard ? o.site + 1 : 0, new Uint8Array(0), positions);
+        po.guard = o.guard ? o.site + 1 : 0;
         po.site = o.site;
-        offers.push(po);
+        if (n < offers.length) offers[n] = po;
+        else offers.push(po);
+        n++;
       }
     }
+    offers.length = n;
+    this.lastOffers[t] = offers;
+    this.reusable[t] = n > 0 && exclusive;
     this.mayEnd[t] = mayEnd;
     this.effects(this.sides[t]!.offer(offers, false), t);
   }
@@ -312,7 +362,7 @@ export class Driver {
         this.queue.push(e);
       } else {
         this.networkMessages++;
-        if (e.msg.kind == MSG_READY) this.capture(e.msg as Ready);
+        if (e.kind == MSG_READY) this.capture(e as Ready);
         this.out.uint(node);
         this.out.bool(e.toManager);
         this.out.uint(e.to);
@@ -359,11 +409,11 @@ export class Driver {
     }
   }
 
-  private deliver(e: Envelope): void {
+  private deliver(e: Message): void {
     if (e.toManager) {
-      this.effects(this.managers[e.to]!.receiveMessage(e.msg), -1);
+      this.effects(this.managers[e.to]!.receiveMessage(e), -1);
     } else {
-      this.effects(this.sides[e.to]!.receiveMessage(e.msg), e.to);
+      this.effects(this.sides[e.to]!.receiveMessage(e), e.to);
     }
   }
 
@@ -416,7 +466,7 @@ export class Driver {
       const toManager = r.bool();
       const to = r.uint();
       const msg: Message = decodeMessage(r.bytes());
-      this.queue.push(new Envelope(toManager, to, msg));
+      this.queue.push(envelope(toManager, to, msg));
     }
   }
 

@@ -119,6 +119,9 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): bool {
   return true;
 }
 
+/** The empty byte string, shared (a Uint8Array of length 0 has nothing anyone could change). */
+export const NO_BYTES: Uint8Array = new Uint8Array(0);
+
 /**
  * One position of an offer: an emitted value (`!e`, encoded), or a reception (`?x`) of a
  * type. A reception may carry a fallback: the value it supplies when no party emits one
@@ -141,11 +144,11 @@ export class Position {
   }
 
   static received(type: i32): Position {
-    return new Position(false, new Uint8Array(0), type);
+    return new Position(false, NO_BYTES, type);
   }
 
   static supplied(type: i32, fallback: Uint8Array): Position {
-    const p = new Position(false, new Uint8Array(0), type);
+    const p = new Position(false, NO_BYTES, type);
     p.fallback = fallback;
     return p;
   }
@@ -220,10 +223,31 @@ export function readOffer(r: Reader): Offer {
  */
 export abstract class Message {
   kind: u8;
+  /** Where it goes, set when it is sent (each message object is sent once): a manager or a task. */
+  toManager: bool = false;
+  to: i32 = -1;
+  private encoded: Uint8Array | null = null;
+
   constructor(kind: u8) {
     this.kind = kind;
   }
+
   abstract encode(): Uint8Array;
+
+  /** Forgets the encoding, for a host that reuses the object for a new message. */
+  changed(): void {
+    this.encoded = null;
+  }
+
+  /** The encoding, made once (for a message that leaves the node). */
+  get bytes(): Uint8Array {
+    let b = this.encoded;
+    if (b === null) {
+      b = this.encode();
+      this.encoded = b;
+    }
+    return b;
+  }
 }
 
 /**

@@ -6,29 +6,16 @@
 import { Message, Participant, Reader, Writer, decodeMessage, readValues, writeValues } from "./codec.js";
 
 /**
- * A message and its destination: a manager id or a task id. The message travels as an
- * object between components of one node; `bytes` encodes it for the network.
+ * A message with its destination: the message itself, since each one is sent once (see
+ * Message.toManager / Message.to); `bytes` encodes it for the network.
  */
-export class Envelope {
-  toManager: bool;
-  to: i32;
-  msg: Message;
-  private encoded: Uint8Array | null = null;
+export type Envelope = Message;
 
-  constructor(toManager: bool, to: i32, msg: Message) {
-    this.toManager = toManager;
-    this.to = to;
-    this.msg = msg;
-  }
-
-  get bytes(): Uint8Array {
-    let b = this.encoded;
-    if (b === null) {
-      b = this.msg.encode();
-      this.encoded = b;
-    }
-    return b;
-  }
+/** The message, addressed. */
+export function envelope(toManager: bool, to: i32, msg: Message): Message {
+  msg.toManager = toManager;
+  msg.to = to;
+  return msg;
 }
 
 /** A committed rendezvous, reported by the manager that negotiated it. */
@@ -67,16 +54,24 @@ export class Fired {
 }
 
 export class Effects {
-  sends: Array<Envelope> = new Array<Envelope>();
+  sends: Array<Message> = new Array<Message>();
   actions: Array<Action> = new Array<Action>();
   fired: Fired | null = null;
 
+  /** Empties it for reuse (see TaskSide.recycle). */
+  reset(): Effects {
+    if (this.sends.length > 0) this.sends.length = 0;
+    if (this.actions.length > 0) this.actions.length = 0;
+    this.fired = null;
+    return this;
+  }
+
   toTask(task: i32, msg: Message): void {
-    this.sends.push(new Envelope(false, task, msg));
+    this.sends.push(envelope(false, task, msg));
   }
 
   toManager(manager: i32, msg: Message): void {
-    this.sends.push(new Envelope(true, manager, msg));
+    this.sends.push(envelope(true, manager, msg));
   }
 }
 
@@ -131,7 +126,7 @@ export function decodeEffects(bytes: Uint8Array): Effects {
   for (let i = 0; i < ns; i++) {
     const toManager = r.bool();
     const to = r.uint();
-    fx.sends.push(new Envelope(toManager, to, decodeMessage(r.bytes())));
+    fx.sends.push(envelope(toManager, to, decodeMessage(r.bytes())));
   }
   const na = r.uint();
   for (let i = 0; i < na; i++) {

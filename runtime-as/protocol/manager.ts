@@ -92,10 +92,28 @@ export class ManagerSide {
   /** xorshift32 state, never 0. */
   rng: i32;
 
+  /** Whether each call returns the same Effects object, emptied (see TaskSide.recycle). */
+  recycle: bool = false;
+  private fx: Effects = new Effects();
+  /**
+   * With recycle, per task the COMMIT last sent to it without a lock: the task read it
+   * before it sent the READY that the next one answers.
+   */
+  private commits: Array<Commit | null> = new Array<Commit | null>();
+
   // the enumeration of one pair's rendezvous: counting (target -1) or picking the target-th
   private seen: i32 = 0;
   private target: i32 = -1;
   private picked: Found | null = null;
+  // its scratch lists, reused: a search allocates only for the rendezvous it keeps
+  private choices: Array<Array<Offer>> = new Array<Array<Offer>>();
+  private pick: Array<i32> = new Array<i32>();
+  private combo: Array<Offer> = new Array<Offer>();
+  private fixed: Array<Uint8Array | null> = new Array<Uint8Array | null>();
+  private free: Array<i32> = new Array<i32>();
+  private freeType: Array<i32> = new Array<i32>();
+  private idx: Array<i32> = new Array<i32>();
+  private values: Array<Uint8Array> = new Array<Uint8Array>();
 
   constructor(config: ManagerConfig, oracle: Oracle, seed: i32 = 1) {
     this.config = config;
@@ -141,8 +159,12 @@ export class ManagerSide {
   }
 
   /** A message from a component of the same node, not encoded. */
+  private effects(): Effects {
+    return this.recycle ? this.fx.reset() : new Effects();
+  }
+
   receiveMessage(m: Message): Effects {
-    const fx = new Effects();
+    const fx = this.effects();
     const kind = m.kind;
     if (kind == MSG_READY) {
       const rd = m as Ready;
@@ -164,7 +186,7 @@ export class ManagerSide {
 
   /** Runs the search (for a host that cleared `eager`, or raised `budget`). */
   poke(): Effects {
-    const fx = new Effects();
+    const fx = this.effects();
     this.schedule(fx);
     return fx;
   }
@@ -239,7 +261,7 @@ export class ManagerSide {
       if (!shared) {
         for (let i = 0; i < f.participants.length; i++) {
           const q = f.participants[i];
-          fx.toTask(q.task, new Commit(this.config.id, neg, q.step, f.gate, q.offer, f.values));
+          fx.toTask(q.task, this.commit(q.task, neg, q.step, f.gate, q.offer, f.values));
         }
         this.consume(f.participants);
         if (this.budget > 0) this.budget--;
@@ -251,6 +273,24 @@ export class ManagerSide {
         fx.toTask(p.path()[0], p);
       }
     }
+  }
+
+  private commit(task: i32, neg: i32, step: i32, gate: i32, offer: i32, values: Array<Uint8Array>): Commit {
+    if (!this.recycle) return new Commit(this.config.id, neg, step, gate, offer, values);
+    while (this.commits.length <= task) this.commits.push(null);
+    let c = this.commits[task];
+    if (c === null) {
+      c = new Commit(this.config.id, neg, step, gate, offer, values);
+      this.commits[task] = c;
+      return c;
+    }
+    c.changed();
+    c.neg = neg;
+    c.step = step;
+    c.gate = gate;
+    c.offer = offer;
+    c.values = values;
+    return c;
   }
 
   private random(n: i32): i32 {
@@ -308,25 +348,28 @@ export class ManagerSide {
   private enumeratePair(k: i32): void {
     const gate = this.config.gates[this.pairGate[k]];
     const vector = this.config.vectors[this.pairGate[k]][this.pairVector[k]];
-    const choices = new Array<Array<Offer>>();
-    for (let i = 0; i < vector.length; i++) {
+    const n = vector.length;
+    const choices = this.choices;
+    while (choices.length < n) choices.push(new Array<Offer>());
+    for (let i = 0; i < n; i++) {
       const rd = this.ready[vector[i]];
       if (rd === null || this.busy(vector[i])) return;
-      const mine = new Array<Offer>();
+      const mine = choices[i];
+      mine.length = 0;
       for (let j = 0; j < rd.offers.length; j++) if (rd.offers[j].gate == gate) mine.push(rd.offers[j]);
       if (mine.length == 0) return;
-      choices.push(mine);
     }
-    const pick = new Array<i32>();
-    for (let i = 0; i < vector.length; i++) pick.push(0);
-    const combo = new Array<Offer>();
-    for (let i = 0; i < vector.length; i++) combo.push(choices[i][0]);
+    const pick = this.pick;
+    const combo = this.combo;
+    pick.length = n;
+    combo.length = n;
+    for (let i = 0; i < n; i++) pick[i] = 0;
     while (true) {
-      for (let i = 0; i < vector.length; i++) combo[i] = choices[i][pick[i]];
+      for (let i = 0; i < n; i++) combo[i] = choices[i][pick[i]];
       this.agree(this.pairGate[k], vector, combo);
       if (this.target >= 0 && this.picked !== null) return;
       // Next combination, odometer-style.
-      let i = vector.length - 1;
+      let i = n - 1;
       while (i >= 0) {
         pick[i]++;
         if (pick[i] < choices[i].length) break;
@@ -345,14 +388,15 @@ export class ManagerSide {
   private agree(g: i32, vector: Array<i32>, combo: Array<Offer>): void {
     const arity = combo[0].positions.length;
     for (let i = 1; i < combo.length; i++) if (combo[i].positions.length != arity) return;
-    const fixed = new Array<Uint8Array | null>();
-    const types = new Array<i32>();
-    const free = new Array<i32>();
-    const freeType = new Array<i32>();
+    const fixed = this.fixed;
+    const free = this.free;
+    const freeType = this.freeType;
+    fixed.length = arity;
+    free.length = 0;
+    freeType.length = 0;
     for (let p = 0; p < arity; p++) {
       let value: Uint8Array | null = null;
       let fallback: Uint8Array | null = null;
-      const type = combo[0].positions[p].type;
       for (let i = 0; i < combo.length; i++) {
         const pos = combo[i].positions[p];
         if (pos.emit) {
@@ -364,9 +408,9 @@ export class ManagerSide {
         }
       }
       if (value === null) value = fallback;
-      fixed.push(value);
-      types.push(type);
+      fixed[p] = value;
       if (value === null) {
+        const type = combo[0].positions[p].type;
         if (this.oracle.cardinality(type) <= 0) {
           this.oracle.unenumerable(vector, combo, p);
           return;
@@ -375,10 +419,11 @@ export class ManagerSide {
         freeType.push(type);
       }
     }
-    const idx = new Array<i32>();
-    for (let k = 0; k < free.length; k++) idx.push(0);
-    const values = new Array<Uint8Array>();
-    for (let p = 0; p < arity; p++) values.push(new Uint8Array(0));
+    const idx = this.idx;
+    idx.length = free.length;
+    for (let k = 0; k < free.length; k++) idx[k] = 0;
+    const values = this.values;
+    values.length = arity;
     while (true) {
       let f = 0;
       for (let p = 0; p < arity; p++) {
@@ -396,7 +441,7 @@ export class ManagerSide {
       }
       if (ok) {
         this.seen++;
-        if (this.target < 0 ? this.seen == 1 : this.seen - 1 == this.target) this.picked = this.found(g, vector, combo, values, types);
+        if (this.target < 0 ? this.seen == 1 : this.seen - 1 == this.target) this.picked = this.found(g, vector, combo, values);
         if (this.target >= 0 && this.picked !== null) return;
       }
       let k = free.length - 1;
@@ -410,14 +455,22 @@ export class ManagerSide {
     }
   }
 
-  private found(g: i32, vector: Array<i32>, combo: Array<Offer>, values: Array<Uint8Array>, types: Array<i32>): Found {
+  /** The rendezvous being enumerated, copied out of the scratch lists. */
+  private found(g: i32, vector: Array<i32>, combo: Array<Offer>, values: Array<Uint8Array>): Found {
     const ps = new Array<Participant>();
     for (let i = 0; i < vector.length; i++) {
       const rd = this.ready[vector[i]]!;
       ps.push(new Participant(rd.task, rd.step, combo[i].index, !rd.exclusive));
     }
     const vs = new Array<Uint8Array>();
-    for (let p = 0; p < values.length; p++) vs.push(values[p]);
+    const types = new Array<i32>();
+    const first = combo[0].positions;
+    // Copied: the values are the parties' offers' bytes, which a task that fires first may
+    // reuse for its next offers while the others have yet to read them.
+    for (let p = 0; p < values.length; p++) {
+      vs.push(values[p].slice(0));
+      types.push(first[p].type);
+    }
     return new Found(this.config.gates[g], vs, types, ps);
   }
 

@@ -10,6 +10,10 @@ import {
 } from "./codec.js";
 import { Effects, Fired } from "./effects.js";
 
+/** Shared empty lists, never added to: most steps have no refusal to send, and a fired task no offers. */
+const NO_REFUSALS: Array<NegRef> = new Array<NegRef>();
+const NO_OFFERS: Array<Offer> = new Array<Offer>();
+
 export class TaskSide {
   id: i32;
   /** gate -> the manager that owns it (static, from the compiled model). */
@@ -29,6 +33,20 @@ export class TaskSide {
    * between states. They ride on the next READY to their manager (or go alone then).
    */
   refusals: Array<NegRef> = new Array<NegRef>();
+  /**
+   * Whether each call returns the same Effects object, emptied: for a host that has taken
+   * everything out of the previous one before its next call on this task (the node driver).
+   */
+  recycle: bool = false;
+  private fx: Effects = new Effects();
+  private firedScratch: Fired = new Fired(0, 0, 0, new Array<Uint8Array>());
+  /**
+   * The READY of the last step, reusable (recycle) when that step was exclusive and fired by
+   * a COMMIT: its manager dropped it when it committed, nothing else holds it.
+   */
+  private lastReady: Ready | null = null;
+  private readyFree: bool = false;
+  private managersScratch: Array<i32> = new Array<i32>();
 
   constructor(id: i32, gateManager: Array<i32>) {
     this.id = id;
@@ -42,35 +60,59 @@ export class TaskSide {
    * for then that manager alone can move the task.
    */
   offer(offers: Array<Offer>, internal: bool): Effects {
-    const fx = new Effects();
+    const fx = this.effects();
     if (this.offering) throw new Error("task: offer() while already offering");
     this.step = successor(this.step);
     this.offering = true;
     this.offers = offers;
     this.internal = internal;
-    const managers = new Array<i32>();
+    const managers = this.managersScratch;
+    managers.length = 0;
     for (let i = 0; i < offers.length; i++) {
       const m = this.gateManager[offers[i].gate];
       if (!managers.includes(m)) managers.push(m);
     }
-    managers.sort((a: i32, b: i32): i32 => a - b);
+    if (managers.length > 1) managers.sort((a: i32, b: i32): i32 => a - b);
     const exclusive = managers.length == 1 && !internal;
     for (let k = 0; k < managers.length; k++) {
-      const mine = new Array<Offer>();
-      for (let i = 0; i < offers.length; i++) {
-        if (this.gateManager[offers[i].gate] == managers[k]) mine.push(offers[i]);
+      let mine = offers;
+      if (managers.length > 1) {
+        mine = new Array<Offer>();
+        for (let i = 0; i < offers.length; i++) {
+          if (this.gateManager[offers[i].gate] == managers[k]) mine.push(offers[i]);
+        }
       }
-      const refused = new Array<NegRef>();
-      const rest = new Array<NegRef>();
-      for (let i = 0; i < this.refusals.length; i++) {
-        if (this.refusals[i].manager == managers[k]) refused.push(this.refusals[i]);
-        else rest.push(this.refusals[i]);
+      let refused = NO_REFUSALS;
+      if (this.refusals.length > 0) {
+        refused = new Array<NegRef>();
+        const rest = new Array<NegRef>();
+        for (let i = 0; i < this.refusals.length; i++) {
+          if (this.refusals[i].manager == managers[k]) refused.push(this.refusals[i]);
+          else rest.push(this.refusals[i]);
+        }
+        this.refusals = rest;
       }
-      this.refusals = rest;
-      fx.toManager(managers[k], new Ready(this.id, this.step, exclusive, mine, refused));
+      const spare = this.lastReady;
+      let rd: Ready;
+      if (this.recycle && this.readyFree && spare !== null && managers.length == 1) {
+        rd = spare;
+        rd.changed();
+        rd.task = this.id;
+        rd.step = this.step;
+        rd.exclusive = exclusive;
+        rd.offers = mine;
+        rd.refusals = refused;
+      } else rd = new Ready(this.id, this.step, exclusive, mine, refused);
+      this.lastReady = rd;
+      this.readyFree = false;
+      fx.toManager(managers[k], rd);
     }
     this.flushInto(fx);
     return fx;
+  }
+
+  private effects(): Effects {
+    return this.recycle ? this.fx.reset() : new Effects();
   }
 
   /**
@@ -79,12 +121,13 @@ export class TaskSide {
    * before this one on those paths wait for them.
    */
   flush(): Effects {
-    const fx = new Effects();
+    const fx = this.effects();
     this.flushInto(fx);
     return fx;
   }
 
   private flushInto(fx: Effects): void {
+    if (this.refusals.length == 0) return;
     for (let i = 0; i < this.refusals.length; i++) fx.toManager(this.refusals[i].manager, this.refusals[i]);
     this.refusals = new Array<NegRef>();
   }
@@ -96,7 +139,7 @@ export class TaskSide {
 
   /** The task takes its internal step; pending locks are refused. */
   moveAlone(): Effects {
-    const fx = new Effects();
+    const fx = this.effects();
     if (!this.canMoveAlone()) throw new Error("task: internal step while locked or not offering");
     this.fire(fx, -1, -1, new Array<Uint8Array>());
     return fx;
@@ -108,7 +151,7 @@ export class TaskSide {
 
   /** A message from a component of the same node, not encoded. */
   receiveMessage(m: Message): Effects {
-    const fx = new Effects();
+    const fx = this.effects();
     const kind = m.kind;
     if (kind == MSG_LOCK) this.onLock(fx, m as Proposal);
     else if (kind == MSG_COMMIT) this.onCommit(fx, m as Commit);
@@ -171,6 +214,9 @@ export class TaskSide {
     } else if (!this.offering || c.step != this.step) {
       throw new Error("task: commit for a step the task is not offering");
     }
+    // an exclusive step's READY was dropped by the manager that commits it
+    const rd = this.lastReady;
+    this.readyFree = h === null && rd !== null && rd.exclusive && rd.step == this.step;
     this.fire(fx, c.gate, c.offer, c.values);
   }
 
@@ -185,15 +231,24 @@ export class TaskSide {
 
   /** The task leaves its step: its queued locks will be refused, its other READYs go stale. */
   private fire(fx: Effects, gate: i32, offer: i32, values: Array<Uint8Array>): void {
-    for (let i = 0; i < this.waiting.length; i++) {
-      const p = this.waiting[i];
-      this.refusals.push(this.refusal(p, p.find(this.id)!.step));
+    if (this.waiting.length > 0) {
+      for (let i = 0; i < this.waiting.length; i++) {
+        const p = this.waiting[i];
+        this.refusals.push(this.refusal(p, p.find(this.id)!.step));
+      }
+      this.waiting = new Array<Proposal>();
     }
-    this.waiting = new Array<Proposal>();
     this.held = null;
     this.offering = false;
-    this.offers = new Array<Offer>();
-    fx.fired = new Fired(this.step, gate, offer, values);
+    this.offers = NO_OFFERS;
+    if (this.recycle) {
+      const f = this.firedScratch;
+      f.step = this.step;
+      f.gate = gate;
+      f.offer = offer;
+      f.values = values;
+      fx.fired = f;
+    } else fx.fired = new Fired(this.step, gate, offer, values);
   }
 
   /** Canonical bytes of the state, for the explorer's state hashing. */
