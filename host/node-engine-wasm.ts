@@ -11,6 +11,7 @@ import { decodeMessage, Reader, Writer } from "../runtime-as/protocol/index.js";
 import type { WireMessage } from "./transport.js";
 import type { EngineOut, EngineStatus, NodeEngine } from "./node-shell.js";
 import { StepUnwrapper } from "./trace-log.js";
+import { HookFailure, NodeEnvironment } from "./node-environment.js";
 
 /** The parts of a compiled model's manifest.json a node reads. */
 export interface NodeManifest {
@@ -37,6 +38,18 @@ interface Exports {
   lastPartCount(): number;
   lastPartTask(i: number): number;
   lastPartStep(i: number): number;
+  envEnable(): void;
+  envHook(g: number): void;
+  envClear(): void;
+  envOffer(gate: number, id: number, arity: number, guard: number): void;
+  envType(p: number, t: number): void;
+  envValue(p: number, fallback: number): void;
+  envPublish(): void;
+  envTake(): number;
+  envGate(): number;
+  valueCount(which: number): number;
+  valuePtr(which: number, p: number): number;
+  valueLen(which: number, p: number): number;
   __collect(): void;
 }
 
@@ -57,6 +70,8 @@ export class WasmModel {
   readonly x: Exports;
   /** Called for each action decided on this node, with its label (participants: `participants()`). */
   onAction: ((label: string) => void) | undefined;
+  /** The environment's accept hook (hooks on this node), on the candidate values. */
+  onEnvAccept: ((offer: number, values: Uint8Array[]) => boolean) | undefined;
 
   constructor(wasm: Uint8Array, private readonly manifest: NodeManifest, seed: number) {
     const module = new WA.Module(wasm);
@@ -83,6 +98,15 @@ export class WasmModel {
         },
         action: (ptr: number) => {
           this.onAction?.(str(ptr));
+        },
+        envAccept: (id: number) => {
+          if (!this.onEnvAccept) return 1;
+          try {
+            return this.onEnvAccept(id, this.values(0)) ? 1 : 0;
+          } catch (reason) {
+            // unwinds the Wasm; the engine stops the run with it
+            throw new HookFailure(reason);
+          }
         },
       },
       env: {
@@ -118,6 +142,15 @@ export class WasmModel {
     return new Uint8Array(this.x.memory.buffer, this.x.outPtr(), len).slice();
   }
 
+  /** Values as codec bytes: 0 the candidate an accept hook is asked about, 1 the last action, 2 the environment's last action. */
+  values(which: number): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (let p = 0, n = this.x.valueCount(which); p < n; p++) {
+      out.push(new Uint8Array(this.x.memory.buffer, this.x.valuePtr(which, p), this.x.valueLen(which, p)).slice());
+    }
+    return out;
+  }
+
   /** The tasks (ids) and their steps in the action being reported. */
   participants(): { task: number; step: number }[] {
     const out: { task: number; step: number }[] = [];
@@ -149,6 +182,8 @@ export interface WasmEngineOptions {
 }
 
 export class WasmEngine implements NodeEngine {
+  /** The environment party of this node's hooked gates, for the hook runner (unused without hooks). */
+  readonly environment: NodeEnvironment;
   private out: EngineOut | null = null;
   private readonly unwrap = new StepUnwrapper();
   private readonly self: number;
@@ -174,9 +209,12 @@ export class WasmEngine implements NodeEngine {
       const n = o.gateNode[g.id];
       w.uint(n === undefined ? 0 : index.get(n)! + 1);
     }
-    w.uint(0); // the environment (hooks) is not placed on nodes
     m.stage(w.finish());
     m.x.nodeSetup((o.seed ?? 1) >>> 0);
+    this.environment = new NodeEnvironment(m, () => this.m.x.nodePending() !== 0, () => {
+      if (this.out !== null) this.turn();
+    });
+    m.onEnvAccept = (offer, values) => this.environment.onEnvAccept?.(offer, values) ?? true;
     m.onAction = (label) => {
       // The action's participants, as the manager saw their steps: the log's sequence numbers.
       const parts = this.m.participants().map((p) => {
@@ -240,11 +278,18 @@ export class WasmEngine implements NodeEngine {
 
   status(): EngineStatus {
     if (this.scheduled) return "busy";
-    return this.m.x.nodeEnded() ? "ended" : "waiting";
+    if (this.m.x.nodeEnded()) return "ended";
+    // hooks that may still offer keep the run going, as in the embedded run
+    return this.environment.live ? "busy" : "waiting";
   }
 
   stop(): void {
     this.stopped = true;
+  }
+
+  /** The run is over on every node: the hook runner learns how. */
+  finished(result: Parameters<NodeEnvironment["finish"]>[0]): void {
+    this.environment.finish(result);
   }
 
   /** Runs `f`; a failure of the model stops every node with its message. */
@@ -253,9 +298,18 @@ export class WasmEngine implements NodeEngine {
     try {
       f();
     } catch (err) {
+      if (err instanceof HookFailure) {
+        // the hook runner reports it (a diagnostic naming the gate); every node stops
+        this.failed = true;
+        this.stopped = true;
+        this.environment.finish({ end: "stopped", steps: this.actions, stop: { kind: "host", reason: err.reason } });
+        this.out?.fail?.("the hooks stopped the run");
+        return;
+      }
       if (!(err instanceof ModelFailure)) throw err;
       this.failed = true;
       this.stopped = true;
+      this.environment.finish({ end: "stopped", steps: this.actions, stop: { kind: "abort", message: err.message } });
       if (this.out?.fail) this.out.fail(err.message);
       else throw err;
     }
@@ -269,6 +323,9 @@ export class WasmEngine implements NodeEngine {
       more = this.m.x.nodeDrain(TURN) !== 0;
     });
     this.flushOut();
+    this.guard(() => this.environment.afterTurn(!more));
+    // deferred offers of the environment may have been published just now
+    if (!more && !this.stopped) more = this.m.x.nodePending() !== 0;
     // no Wasm frame holds a reference here: the minimal runtime collects when told
     if (++this.turns % 8 === 0 || more) this.m.x.__collect();
     if (more && !this.stopped && !this.scheduled) {

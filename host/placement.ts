@@ -221,7 +221,19 @@ export function resolvePlacement(model: PlanModel, d: Deployment, diags: Diagnos
     const g = gateEntry(p, used, Msg.DeployUnknownHookGate);
     if (g === undefined) continue;
     if (!model.gates[g]!.visible) diags.add(Msg.DeployHookNotVisible, p.span, [p.name]);
-    hooks.set(g, nodeIndex.get(p.node)!);
+    const node = nodeIndex.get(p.node)!;
+    hooks.set(g, node);
+    // The environment's accept hook is a call from the gate's manager: a hooked gate is
+    // negotiated on the node of its hooks.
+    if (synchronized(model, g)) {
+      const f = fixed.get(g);
+      if (f !== undefined && f !== node) diags.add(Msg.DeployHookElsewhere, p.span, [p.name, p.node, d.nodes[f]!.name]);
+      else fixed.set(g, node);
+    } else {
+      // a gate each task takes alone: with hooks, its actions are negotiated on the hooks' node
+      const elsewhere = [...new Set((model.vectors[g] ?? []).flatMap((v) => v.filter((t) => taskNode[t] !== node)))];
+      if (elsewhere.length > 0) diags.add(Msg.DeployHookSpread, p.span, [p.name, p.node, elsewhere.map((t) => taskNames[t]!).join(", ")]);
+    }
   }
   if (diags.errorCount > before) return undefined;
   const gateNode = placeGates(model, taskNode, d.nodes.length, fixed);
@@ -242,11 +254,20 @@ export function resolvePlacement(model: PlanModel, d: Deployment, diags: Diagnos
  * rendezvous cross the network (the point of trying the distributed mode); gates placed
  * by placeGates.
  */
-export function autoDeployment(model: PlanModel, ports: readonly number[], host = "127.0.0.1"): Deployment {
+export function autoDeployment(model: PlanModel, ports: readonly number[], host = "127.0.0.1", hooks = false): Deployment {
   const nodes: DeployNode[] = ports.map((port, i) => ({ name: `node${i + 1}`, host, port, address: `${host}:${port}`, span: undefined }));
   const names = uniqueNames(model.tasks.map((t) => t.name));
-  const tasks: Placed[] = names.map((name, t) => ({ name, node: nodes[t % nodes.length]!.name, span: undefined }));
-  return { path: "(automatic placement)", nodes, tasks, gates: [], hooks: [], options: DEFAULT_OPTIONS, tasksSpan: undefined as Span | undefined };
+  const gateNames = uniqueNames(model.gates.map((g) => g.name));
+  const synced = (g: number) => synchronized(model, g);
+  // With hooks, every visible gate a task uses has its environment (and so its negotiation)
+  // on the first node, where the hook module runs once; a gate that tasks take alone brings
+  // its tasks there too.
+  const hooked = hooks ? model.gates.flatMap((g, i) => (g.visible && (model.vectors[i] ?? []).length > 0 ? [i] : [])) : [];
+  const alone = new Set(hooked.filter((g) => !synced(g)).flatMap((g) => model.vectors[g]!.flat()));
+  let next = 0;
+  const tasks: Placed[] = names.map((name, t) => ({ name, node: alone.has(t) ? nodes[0]!.name : nodes[next++ % nodes.length]!.name, span: undefined }));
+  const hookList: Placed[] = hooked.map((g) => ({ name: gateNames[g]!, node: nodes[0]!.name, span: undefined }));
+  return { path: "(automatic placement)", nodes, tasks, gates: [], hooks: hookList, options: DEFAULT_OPTIONS, tasksSpan: undefined as Span | undefined };
 }
 
 /** The cost of each vector of a gate under a placement. */

@@ -18,7 +18,7 @@ interface Exports {
   __collect(): void;
   lastPartCount(): number;
   lastPartTask(i: number): number;
-  envEnable(node: number): void;
+  envEnable(): void;
   envHook(g: number): void;
   envClear(): void;
   envOffer(gate: number, id: number, arity: number, guard: number): void;
@@ -73,8 +73,22 @@ export type RunResult =
   | { readonly end: "steps" | "terminated"; readonly steps: number }
   | { readonly end: "deadlock"; readonly steps: number; readonly waits: readonly TaskWait[] }
   | { readonly end: "stopped"; readonly steps: number; readonly stop: Stop }
-  /** An action the environment took part in (its offer `offer`, by index): its offers must be set again. */
-  | { readonly end: "environment"; readonly steps: number; readonly offer: number; readonly gate: number; readonly values: readonly Uint8Array[] };
+  /** An action the environment took part in (its offer `envOffer`, index `offer` of the list set last): its offers must be set again. */
+  | { readonly end: "environment"; readonly steps: number; readonly offer: number; readonly envOffer: EnvOffer; readonly gate: number; readonly values: readonly Uint8Array[] };
+
+/**
+ * What the hook runner (src/cli/hooks.ts) drives: the embedded run, or the environment
+ * party of a node. run() reports what happened since the last call; a node, where actions
+ * happen between calls, calls `onActivity` when the environment fired or the run ended.
+ */
+export interface EnvironmentRun {
+  enableEnvironment(gates: readonly number[]): void;
+  setEnvOffers(offers: readonly EnvOffer[]): void;
+  onEnvAccept: ((offer: number, values: Uint8Array[]) => boolean) | undefined;
+  onActivity?: (() => void) | undefined;
+  readonly steps: number;
+  run(max: number, print?: boolean): RunResult;
+}
 
 /** Actions between two garbage collections. */
 const BATCH = 4096;
@@ -95,8 +109,10 @@ export class EmbeddedModel {
   }
 }
 
-export class EmbeddedRun {
+export class EmbeddedRun implements EnvironmentRun {
   private readonly x: Exports;
+  /** The environment's offers as last set. */
+  private envOffers: readonly EnvOffer[] = [];
   /** Called with each label; throw (any value) from it to stop the run. */
   onLabel: ((label: string) => void) | undefined;
   private startStop: Stop | undefined;
@@ -175,13 +191,14 @@ export class EmbeddedRun {
 
   /** Makes the environment a party of every action on these gates; before the first run. */
   enableEnvironment(gates: readonly number[]): void {
-    this.x.envEnable(0);
+    this.x.envEnable();
     for (const g of gates) this.x.envHook(g);
   }
 
   /** Replaces the environment's offers (ids: their indexes): a new step of the environment. */
   setEnvOffers(offers: readonly EnvOffer[]): void {
     if (this.startStop) return;
+    this.envOffers = offers;
     try {
       this.x.envClear();
       offers.forEach((o, id) => {
@@ -236,7 +253,10 @@ export class EmbeddedRun {
     const steps = this.x.steps();
     if (code === 0) return { end: "steps", steps };
     if (code === 1) return { end: "terminated", steps };
-    if (code === 3) return { end: "environment", steps, offer: this.x.envFired(), gate: this.x.envGate(), values: this.values(ENVIRONMENT) };
+    if (code === 3) {
+      const offer = this.x.envFired();
+      return { end: "environment", steps, offer, envOffer: this.envOffers[offer]!, gate: this.x.envGate(), values: this.values(ENVIRONMENT) };
+    }
     return { end: "deadlock", steps, waits: this.waits() };
   }
 

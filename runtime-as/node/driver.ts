@@ -136,8 +136,7 @@ export class Driver {
 
   /**
    * A node's placement, as bytes: self, nodeCount, then the node of each task, then per
-   * gate its manager's node plus one (0: negotiated on each task's node), then the hook
-   * node plus one (0: no environment).
+   * gate its manager's node plus one (0: negotiated on each task's node).
    */
   placed(seed: i32, config: Uint8Array): void {
     this.gateCount = this.tasks.vectors.length;
@@ -151,20 +150,24 @@ export class Driver {
       this.gateManager.push(m < 0 ? 0 : m);
       this.gateLocal.push(m < 0);
     }
-    const hook = r.uint();
-    if (hook > 0) this.envEnable(hook - 1);
   }
 
-  /** The environment becomes a task, on node `node`; before `prepare`. */
-  envEnable(node: i32): void {
+  /**
+   * The environment of this node's hooked gates becomes a task (id taskCount); before the
+   * start. On nodes, each node with hooks has its own, which only talks to this node's
+   * manager: a hooked gate is negotiated where its hooks run.
+   */
+  envEnable(): void {
     this.envTask = this.taskCount;
-    this.taskNode.push(node);
+    this.taskNode.push(this.self);
   }
 
-  /** Makes the environment a party of every vector of gate g; before `prepare`. */
+  /** Makes the environment a party of every vector of gate g, negotiated here; before the start. */
   envHook(g: i32): void {
     const vs = this.tasks.vectors[g];
     for (let v = 0; v < vs.length; v++) vs[v].push(this.envTask);
+    this.gateLocal[g] = false;
+    this.gateManager[g] = this.self;
   }
 
   private prepare(): void {

@@ -11,7 +11,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { TypeDecl } from "../frontend/model.js";
 import { baseOf, bounds } from "../backend-wasm/emit-data.js";
-import type { EmbeddedRun, EnvOffer, RunResult } from "../../host/embedded/instance.js";
+import type { EnvironmentRun, EnvOffer, RunResult } from "../../host/embedded/instance.js";
 import type { Built } from "./wasm-build.js";
 import type { CommandIO } from "./command.js";
 import { DiagnosticBag } from "../frontend/diagnostics.js";
@@ -299,7 +299,7 @@ class HookStop {
 export async function runWithHooks(
   hooksPath: string,
   b: Built,
-  run: EmbeddedRun,
+  run: EnvironmentRun,
   steps: number,
   needLabels: boolean,
   flush: () => void,
@@ -330,6 +330,8 @@ export async function runWithHooks(
     w?.();
   };
   const pending: Pending[] = [];
+  // a node reports its environment's actions between run() calls
+  run.onActivity = poke;
   let hooks: Hooks;
   const hooked = new Map<number, GateHook>();
 
@@ -481,9 +483,11 @@ export async function runWithHooks(
       if (result.end === "stopped" && result.stop.kind === "host" && result.stop.reason instanceof HookStop) throw result.stop.reason;
       if (result.end === "environment") {
         const g = result.gate;
-        const ty = current[result.offer]!.types;
+        // by identity: on a node the offers may have been set again since they fired
+        const fired = result.envOffer;
+        const ty = fired.types;
         const vals = result.values.map((x, p) => decodeValue(types[ty[p]!]!, x));
-        const k = result.offer - standing.length;
+        const k = pending.findIndex((p) => p.offer === fired);
         if (k >= 0) pending.splice(k, 1)[0]!.resolve(vals);
         const hook = hooked.get(g);
         if (hook?.onAction) {

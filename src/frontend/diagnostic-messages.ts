@@ -187,6 +187,8 @@ export const Msg = {
   DeployHookNotVisible: w(8016, "gate '{0}' is hidden: the environment never takes part in it, so its hook never runs"),
   DeployDuplicateKey: e(8017, "'{0}' appears twice in {1}"),
   DeployUnknownHookGate: e(8018, "the model has no gate '{0}' that a task uses, for a hook; its gates are {1}"),
+  DeployHookElsewhere: e(8019, "the hooks of gate '{0}' run on node '{1}' but 'gates' negotiates it on node '{2}': a hooked gate is negotiated where its hooks run"),
+  DeployHookSpread: e(8020, "gate '{0}' has hooks on node '{1}', but tasks on other nodes ({2}) take it alone: put its hooks where those tasks run, or the tasks together"),
 
   // ---- 8100-8199: node logs and trace merging (host) --------------------------
   LogBadHeader: e(8101, "not an lntc node log: the first line must be '# lntc-log 1 node=NAME deployment=HASH'"),
