@@ -9,6 +9,7 @@ interface Exports {
   init(seed: number): void;
   run(max: number, print: number): number;
   steps(): number;
+  localMessages(): number;
   taskCount(): number;
   taskStatus(t: number): number;
   taskOfferCount(t: number): number;
@@ -232,6 +233,11 @@ export class EmbeddedRun implements EnvironmentRun {
 
   get steps(): number {
     return this.x.steps();
+  }
+
+  /** Protocol messages the run's components exchanged (all by calls inside the Wasm). */
+  get messages(): number {
+    return this.x.localMessages();
   }
 
   /** Runs up to `max` more actions; `print` false skips building labels (benchmarks). */
