@@ -70,6 +70,9 @@ export class ManagerSide {
   /** The (gate, vector) pairs, numbered gate by gate: pairGate[k], pairVector[k]. */
   pairGate: Array<i32> = new Array<i32>();
   pairVector: Array<i32> = new Array<i32>();
+  /** Per pair, its gate's id and its vector (config.gates[pairGate[k]], config.vectors[..][..]). */
+  private pairGateId: Array<i32> = new Array<i32>();
+  private pairTasks: Array<Array<i32>> = new Array<Array<i32>>();
   /** task -> the pairs whose vector contains it, increasing. */
   pairsOf: Array<Array<i32>> = new Array<Array<i32>>();
   /**
@@ -100,6 +103,25 @@ export class ManagerSide {
    * before it sent the READY that the next one answers.
    */
   private commits: Array<Commit | null> = new Array<Commit | null>();
+  /**
+   * With recycle, per task the values of that COMMIT: a copy of the rendezvous' values,
+   * rewritten in place for the next one (the task read them when it fired, before the READY
+   * that the next COMMIT answers). The action reports its first participant's copy: a host
+   * that keeps the values of the last action reported (the driver's `lastVals`) sees them
+   * rewritten only by a later action, which it reports in turn.
+   */
+  private commitValues: Array<Array<Uint8Array> | null> = new Array<Array<Uint8Array> | null>();
+  /**
+   * With recycle, per pair the Found its searches rewrite when the rendezvous involves only
+   * exclusive tasks. It refers to the offers' bytes instead of copying them: an exclusive
+   * task moves only by a COMMIT of this manager, which marks it dirty, so the pairs that
+   * refer to its offers are counted again before their Found is used; the bytes are copied
+   * when the rendezvous is committed (`copyValues`).
+   */
+  private pairScratch: Array<Found | null> = new Array<Found | null>();
+  /** With recycle, the Actions of the Effects being filled (`actionsUsed` of them), reused by the next call. */
+  private actionPool: Array<Action> = new Array<Action>();
+  private actionsUsed: i32 = 0;
 
   // the enumeration of one pair's rendezvous: counting (target -1) or picking the target-th
   private seen: i32 = 0;
@@ -136,7 +158,10 @@ export class ManagerSide {
         this.pairCount.push(0);
         this.pairStale.push(false);
         this.pairOnly.push(null);
+        this.pairScratch.push(null);
         const vec = config.vectors[g][v];
+        this.pairGateId.push(config.gates[g]);
+        this.pairTasks.push(vec);
         for (let i = 0; i < vec.length; i++) this.pairsOf[vec[i]].push(k);
       }
     }
@@ -160,7 +185,9 @@ export class ManagerSide {
 
   /** A message from a component of the same node, not encoded. */
   private effects(): Effects {
-    return this.recycle ? this.fx.reset() : new Effects();
+    if (!this.recycle) return new Effects();
+    this.actionsUsed = 0;
+    return this.fx.reset();
   }
 
   receiveMessage(m: Message): Effects {
@@ -203,7 +230,9 @@ export class ManagerSide {
   }
 
   private busy(task: i32): bool {
-    for (let i = 0; i < this.pending.length; i++) if (this.pending[i].find(task) !== null) return true;
+    const pending = this.pending;
+    const n = pending.length;
+    for (let i = 0; i < n; i++) if (pending[i].find(task) !== null) return true;
     return false;
   }
 
@@ -255,17 +284,22 @@ export class ManagerSide {
       if (f === null) return;
       const neg = this.nextNeg;
       this.nextNeg = successor(neg);
+      const ps = f.participants;
+      const n = ps.length;
       let shared = false;
-      for (let i = 0; i < f.participants.length; i++) if (f.participants[i].shared) shared = true;
-      this.touch(f.participants);
+      for (let i = 0; i < n; i++) if (ps[i].shared) shared = true;
+      this.touch(ps);
       if (!shared) {
-        for (let i = 0; i < f.participants.length; i++) {
-          const q = f.participants[i];
-          fx.toTask(q.task, this.commit(q.task, neg, q.step, f.gate, q.offer, f.values));
+        let reported = f.values;
+        for (let i = 0; i < n; i++) {
+          const q = ps[i];
+          const c = this.commit(q.task, neg, q.step, f.gate, q.offer, f.values);
+          if (i == 0) reported = c.values;
+          fx.toTask(q.task, c);
         }
-        this.consume(f.participants);
+        this.consume(ps);
         if (this.budget > 0) this.budget--;
-        fx.actions.push(new Action(this.config.id, neg, f.gate, f.values, f.types, f.participants));
+        fx.actions.push(this.action(neg, f, reported));
       } else {
         const p = new Proposal(this.config.id, neg, f.gate, f.values, f.participants, 0);
         this.pending.push(p);
@@ -277,10 +311,14 @@ export class ManagerSide {
 
   private commit(task: i32, neg: i32, step: i32, gate: i32, offer: i32, values: Array<Uint8Array>): Commit {
     if (!this.recycle) return new Commit(this.config.id, neg, step, gate, offer, values);
-    while (this.commits.length <= task) this.commits.push(null);
+    while (this.commits.length <= task) {
+      this.commits.push(null);
+      this.commitValues.push(null);
+    }
+    const vs = this.copyValues(task, values);
     let c = this.commits[task];
     if (c === null) {
-      c = new Commit(this.config.id, neg, step, gate, offer, values);
+      c = new Commit(this.config.id, neg, step, gate, offer, vs);
       this.commits[task] = c;
       return c;
     }
@@ -289,8 +327,68 @@ export class ManagerSide {
     c.step = step;
     c.gate = gate;
     c.offer = offer;
-    c.values = values;
+    c.values = vs;
     return c;
+  }
+
+  /** The task's copy of the values (see commitValues), rewritten in place where the lengths allow. */
+  private copyValues(task: i32, values: Array<Uint8Array>): Array<Uint8Array> {
+    let vs = this.commitValues[task];
+    if (vs === null) {
+      vs = new Array<Uint8Array>();
+      this.commitValues[task] = vs;
+    }
+    const n = values.length;
+    if (vs.length > n) vs.length = n;
+    for (let p = 0; p < n; p++) {
+      const src = values[p];
+      if (p == vs.length) {
+        vs.push(src.slice(0));
+        continue;
+      }
+      const dst = vs[p];
+      const len = src.length;
+      if (dst.length != len) {
+        vs[p] = src.slice(0);
+        continue;
+      }
+      for (let i = 0; i < len; i++) dst[i] = src[i];
+    }
+    return vs;
+  }
+
+  /** The report of a rendezvous committed at once; with recycle, one of the pooled Actions. */
+  private action(neg: i32, f: Found, values: Array<Uint8Array>): Action {
+    if (!this.recycle) return new Action(this.config.id, neg, f.gate, values, f.types, f.participants);
+    const pool = this.actionPool;
+    const i = this.actionsUsed;
+    this.actionsUsed = i + 1;
+    if (i == pool.length) pool.push(new Action(this.config.id, 0, 0, values, new Array<i32>(), new Array<Participant>()));
+    const a = pool[i];
+    a.neg = neg;
+    a.gate = f.gate;
+    a.values = values;
+    const types = a.types;
+    const ft = f.types;
+    const nt = ft.length;
+    types.length = nt;
+    for (let p = 0; p < nt; p++) types[p] = ft[p];
+    const ps = a.participants;
+    const fp = f.participants;
+    const n = fp.length;
+    if (ps.length > n) ps.length = n;
+    for (let j = 0; j < n; j++) {
+      const q = fp[j];
+      if (j == ps.length) ps.push(new Participant(q.task, q.step, q.offer, q.shared));
+      else {
+        const r = ps[j];
+        r.task = q.task;
+        r.step = q.step;
+        r.offer = q.offer;
+        r.shared = q.shared;
+      }
+    }
+    return a;
   }
 
   private random(n: i32): i32 {
@@ -306,29 +404,34 @@ export class ManagerSide {
   private find(): Found | null {
     const total = this.pairGate.length;
     if (total == 0) return null;
-    for (let t = 0; t < this.dirty.length; t++) {
-      if (!this.dirty[t]) continue;
-      this.dirty[t] = false;
+    const dirty = this.dirty;
+    const stale = this.pairStale;
+    const counts = this.pairCount;
+    const tasks = dirty.length;
+    for (let t = 0; t < tasks; t++) {
+      if (!dirty[t]) continue;
+      dirty[t] = false;
       const ks = this.pairsOf[t];
-      for (let i = 0; i < ks.length; i++) this.pairStale[ks[i]] = true;
+      const nk = ks.length;
+      for (let i = 0; i < nk; i++) stale[ks[i]] = true;
     }
     let all = 0;
     for (let k = 0; k < total; k++) {
-      if (this.pairStale[k]) {
-        this.pairStale[k] = false;
+      if (stale[k]) {
+        stale[k] = false;
         this.seen = 0;
         this.target = -1;
         this.picked = null;
         this.enumeratePair(k);
-        this.pairCount[k] = this.seen;
+        counts[k] = this.seen;
         this.pairOnly[k] = this.seen == 1 ? this.picked : null;
       }
-      all += this.pairCount[k];
+      all += counts[k];
     }
     if (all == 0) return null;
     let r = this.random(all);
     for (let k = 0; k < total; k++) {
-      const c = this.pairCount[k];
+      const c = counts[k];
       if (r >= c) {
         r -= c;
         continue;
@@ -346,34 +449,52 @@ export class ManagerSide {
 
   /** Goes over the rendezvous of pair k: every combination of offers, every agreeing value vector. */
   private enumeratePair(k: i32): void {
-    const gate = this.config.gates[this.pairGate[k]];
-    const vector = this.config.vectors[this.pairGate[k]][this.pairVector[k]];
+    const gate = this.pairGateId[k];
+    const vector = this.pairTasks[k];
     const n = vector.length;
+    const ready = this.ready;
+    // the READYs first: most pairs of a task that just fired stop here
+    for (let i = 0; i < n; i++) if (ready[vector[i]] === null) return;
+    const anyPending = this.pending.length > 0;
     const choices = this.choices;
     while (choices.length < n) choices.push(new Array<Offer>());
     for (let i = 0; i < n; i++) {
-      const rd = this.ready[vector[i]];
-      if (rd === null || this.busy(vector[i])) return;
+      const task = vector[i];
+      const rd = ready[task];
+      if (rd === null || (anyPending && this.busy(task))) return;
       const mine = choices[i];
       mine.length = 0;
-      for (let j = 0; j < rd.offers.length; j++) if (rd.offers[j].gate == gate) mine.push(rd.offers[j]);
+      const offers = rd.offers;
+      const no = offers.length;
+      for (let j = 0; j < no; j++) {
+        const o = offers[j];
+        if (o.gate == gate) mine.push(o);
+      }
       if (mine.length == 0) return;
     }
     const pick = this.pick;
     const combo = this.combo;
     pick.length = n;
     combo.length = n;
-    for (let i = 0; i < n; i++) pick[i] = 0;
+    for (let i = 0; i < n; i++) {
+      pick[i] = 0;
+      combo[i] = choices[i][0];
+    }
     while (true) {
-      for (let i = 0; i < n; i++) combo[i] = choices[i][pick[i]];
-      this.agree(this.pairGate[k], vector, combo);
+      this.agree(k, vector, combo);
       if (this.target >= 0 && this.picked !== null) return;
       // Next combination, odometer-style.
       let i = n - 1;
       while (i >= 0) {
-        pick[i]++;
-        if (pick[i] < choices[i].length) break;
+        const mine = choices[i];
+        const next = pick[i] + 1;
+        if (next < mine.length) {
+          pick[i] = next;
+          combo[i] = mine[next];
+          break;
+        }
         pick[i] = 0;
+        combo[i] = mine[0];
         i--;
       }
       if (i < 0) return;
@@ -385,9 +506,11 @@ export class ManagerSide {
    * nobody emits takes a party's fallback if one supplies it, else ranges over its (finite)
    * type, in the type's order; every guard must accept the vector. Each is one rendezvous.
    */
-  private agree(g: i32, vector: Array<i32>, combo: Array<Offer>): void {
-    const arity = combo[0].positions.length;
-    for (let i = 1; i < combo.length; i++) if (combo[i].positions.length != arity) return;
+  private agree(k: i32, vector: Array<i32>, combo: Array<Offer>): void {
+    const n = combo.length;
+    const first = combo[0].positions;
+    const arity = first.length;
+    for (let i = 1; i < n; i++) if (combo[i].positions.length != arity) return;
     const fixed = this.fixed;
     const free = this.free;
     const freeType = this.freeType;
@@ -397,8 +520,8 @@ export class ManagerSide {
     for (let p = 0; p < arity; p++) {
       let value: Uint8Array | null = null;
       let fallback: Uint8Array | null = null;
-      for (let i = 0; i < combo.length; i++) {
-        const pos = combo[i].positions[p];
+      for (let i = 0; i < n; i++) {
+        const pos = i == 0 ? first[p] : combo[i].positions[p];
         if (pos.emit) {
           const prev = value;
           if (prev !== null && !bytesEqual(prev, pos.value)) return;
@@ -410,7 +533,7 @@ export class ManagerSide {
       if (value === null) value = fallback;
       fixed[p] = value;
       if (value === null) {
-        const type = combo[0].positions[p].type;
+        const type = first[p].type;
         if (this.oracle.cardinality(type) <= 0) {
           this.oracle.unenumerable(vector, combo, p);
           return;
@@ -420,43 +543,87 @@ export class ManagerSide {
       }
     }
     const idx = this.idx;
-    idx.length = free.length;
-    for (let k = 0; k < free.length; k++) idx[k] = 0;
+    const nfree = free.length;
+    idx.length = nfree;
+    for (let j = 0; j < nfree; j++) idx[j] = 0;
     const values = this.values;
     values.length = arity;
+    if (nfree == 0) for (let p = 0; p < arity; p++) values[p] = fixed[p]!;
     while (true) {
-      let f = 0;
-      for (let p = 0; p < arity; p++) {
-        const v = fixed[p];
-        if (v !== null) values[p] = v;
-        else {
-          values[p] = this.oracle.valueAt(freeType[f], idx[f]);
-          f++;
+      if (nfree > 0) {
+        let f = 0;
+        for (let p = 0; p < arity; p++) {
+          const v = fixed[p];
+          if (v !== null) values[p] = v;
+          else {
+            values[p] = this.oracle.valueAt(freeType[f], idx[f]);
+            f++;
+          }
         }
       }
       let ok = true;
-      for (let i = 0; i < combo.length && ok; i++) {
+      for (let i = 0; i < n && ok; i++) {
         const o = combo[i];
         if (o.guard != 0 && !this.oracle.accepts(vector[i], this.ready[vector[i]]!.step, o, values)) ok = false;
       }
       if (ok) {
         this.seen++;
-        if (this.target < 0 ? this.seen == 1 : this.seen - 1 == this.target) this.picked = this.found(g, vector, combo, values);
+        if (this.target < 0 ? this.seen == 1 : this.seen - 1 == this.target) this.picked = this.found(k, vector, combo, values);
         if (this.target >= 0 && this.picked !== null) return;
       }
-      let k = free.length - 1;
-      while (k >= 0) {
-        idx[k]++;
-        if (idx[k] < this.oracle.cardinality(freeType[k])) break;
-        idx[k] = 0;
-        k--;
+      let j = nfree - 1;
+      while (j >= 0) {
+        const next = idx[j] + 1;
+        if (next < this.oracle.cardinality(freeType[j])) {
+          idx[j] = next;
+          break;
+        }
+        idx[j] = 0;
+        j--;
       }
-      if (k < 0) return;
+      if (j < 0) return;
     }
   }
 
   /** The rendezvous being enumerated, copied out of the scratch lists. */
-  private found(g: i32, vector: Array<i32>, combo: Array<Offer>, values: Array<Uint8Array>): Found {
+  private found(k: i32, vector: Array<i32>, combo: Array<Offer>, values: Array<Uint8Array>): Found {
+    const n = vector.length;
+    const first = combo[0].positions;
+    const arity = values.length;
+    if (this.recycle) {
+      let exclusive = true;
+      for (let i = 0; i < n; i++) if (!this.ready[vector[i]]!.exclusive) exclusive = false;
+      if (exclusive) {
+        // every party is exclusive: the pair's Found, referring to the values (see pairScratch)
+        let f = this.pairScratch[k];
+        if (f === null) {
+          f = new Found(0, new Array<Uint8Array>(), new Array<i32>(), new Array<Participant>());
+          this.pairScratch[k] = f;
+        }
+        f.gate = this.pairGateId[k];
+        const ps = f.participants;
+        for (let i = 0; i < n; i++) {
+          const rd = this.ready[vector[i]]!;
+          if (i == ps.length) ps.push(new Participant(rd.task, rd.step, combo[i].index, false));
+          else {
+            const q = ps[i];
+            q.task = rd.task;
+            q.step = rd.step;
+            q.offer = combo[i].index;
+            q.shared = false;
+          }
+        }
+        const vs = f.values;
+        const types = f.types;
+        vs.length = arity;
+        types.length = arity;
+        for (let p = 0; p < arity; p++) {
+          vs[p] = values[p];
+          types[p] = first[p].type;
+        }
+        return f;
+      }
+    }
     const ps = new Array<Participant>();
     for (let i = 0; i < vector.length; i++) {
       const rd = this.ready[vector[i]]!;
@@ -464,14 +631,13 @@ export class ManagerSide {
     }
     const vs = new Array<Uint8Array>();
     const types = new Array<i32>();
-    const first = combo[0].positions;
     // Copied: the values are the parties' offers' bytes, which a task that fires first may
     // reuse for its next offers while the others have yet to read them.
     for (let p = 0; p < values.length; p++) {
       vs.push(values[p].slice(0));
       types.push(first[p].type);
     }
-    return new Found(this.config.gates[g], vs, types, ps);
+    return new Found(this.pairGateId[k], vs, types, ps);
   }
 
   /** Canonical bytes of the state, for the explorer's state hashing. */
