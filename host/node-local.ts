@@ -1,6 +1,8 @@
 // K node processes on this machine, for `lntc run --nodes K`: ports chosen by the OS, the
 // deployment written to a file every node reads, each node's standard output relayed line
-// by line, Ctrl-C forwarded (the nodes then stop each other), and one exit status for all.
+// by line, lines written to a node's standard input on request (`lntc node
+// --control-stdin`), Ctrl-C forwarded (the nodes then stop each other), and one exit
+// status for all.
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
@@ -45,6 +47,13 @@ export interface LocalNodesOptions {
   /** Each line a node prints on standard output / standard error. */
   readonly onStdout?: (node: string, line: string) => void;
   readonly onStderr?: (node: string, line: string) => void;
+  /**
+   * Given: every node's standard input is a pipe from here (closed when this process goes,
+   * which a node run with --control-stdin takes as 'stop'), and this is called once the
+   * nodes are spawned with a way to write a line to one of them. Otherwise standard input
+   * is closed.
+   */
+  readonly control?: (tell: (node: string, line: string) => void) => void;
 }
 
 export interface LocalNodesResult {
@@ -75,10 +84,17 @@ export async function runLocalNodes(o: LocalNodesOptions): Promise<LocalNodesRes
   const file = join(o.dir, "deployment.json");
   writeFileSync(file, deploymentJson(o.deployment));
   const children: ChildProcess[] = o.deployment.nodes.map((n) => {
-    const c = spawn(process.execPath, [o.cli, "node", "--deploy", file, "--name", n.name, ...o.nodeArgs(n.name)], { stdio: ["ignore", "pipe", "pipe"] });
+    const c = spawn(process.execPath, [o.cli, "node", "--deploy", file, "--name", n.name, ...o.nodeArgs(n.name)], { stdio: [o.control ? "pipe" : "ignore", "pipe", "pipe"] });
     lines(c.stdout!, (l) => o.onStdout?.(n.name, l));
     lines(c.stderr!, (l) => o.onStderr?.(n.name, l));
+    // A node that has exited closes its end: a late line is lost, not an error.
+    c.stdin?.on("error", () => {});
     return c;
+  });
+  const closed = children.map((c) => new Promise<number>((resolve) => c.once("close", (code) => resolve(code ?? -1))));
+  o.control?.((node, line) => {
+    const c = children[o.deployment.nodes.findIndex((n) => n.name === node)];
+    if (c?.stdin && c.exitCode === null && !c.stdin.destroyed) c.stdin.write(line + "\n");
   });
   // Ctrl-C reaches the whole process group from a terminal; from elsewhere (a test, a
   // supervisor) it reaches only us, so pass it on to every node.
@@ -87,13 +103,13 @@ export async function runLocalNodes(o: LocalNodesOptions): Promise<LocalNodesRes
   };
   process.on("SIGINT", forward);
   try {
-    const codes = await Promise.all(children.map((c) => new Promise<number>((resolve) => {
-      if (c.exitCode !== null) resolve(c.exitCode);
-      else c.once("exit", (code) => resolve(code ?? -1));
-    })));
+    // "close", not "exit": a node's last lines (its last actions, its verdict) may still be
+    // in the pipe when it exits.
+    const codes = await Promise.all(closed);
     const same = codes.every((c) => c === codes[0]);
     return { codes, code: same ? codes[0]! : Math.max(...codes.map((c) => (c < 0 ? 255 : c))) };
   } finally {
     process.removeListener("SIGINT", forward);
+    for (const c of children) c.stdin?.end();
   }
 }

@@ -1,10 +1,12 @@
 // `lntc run --nodes K`: the distributed mode on one machine. Compiles the model, places it
 // on K nodes on loopback (tasks dealt round robin, gates where a rendezvous costs least),
-// starts K `lntc node` processes, and when they have agreed on a verdict merges their
-// action logs into one trace: printed as the embedded run prints its labels, and written
-// to --trace. Exit statuses are the embedded run's.
+// starts K `lntc node` processes, and merges their actions into one trace as they stream
+// in: each action is printed (as the embedded run prints its labels), written to --trace
+// and checked by --check as soon as every earlier action of its tasks has been. After
+// --steps actions in all, it asks the nodes to stop, and they all exit with the verdict
+// "step limit reached". Exit statuses are the embedded run's.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,22 +16,22 @@ import { TraceChecker } from "../semantics/trace-check.js";
 import { LntRuntimeError } from "../semantics/values.js";
 import { build, writeOutput } from "./wasm-build.js";
 import { DiagnosticBag } from "../frontend/diagnostics.js";
-import { sourceFile } from "../frontend/source.js";
 import { printDiagnostics } from "./diagnostics-output.js";
 import { autoDeployment, type PlanModel } from "../../host/placement.js";
-import { freeLoopbackPorts, runLocalNodes } from "../../host/node-local.js";
-import { mergeLogs } from "../../host/trace-log.js";
+import { freeLoopbackPorts, runLocalNodes, type LocalNodesResult } from "../../host/node-local.js";
+import { LiveMerge, STREAM_PREFIX } from "../../host/trace-log.js";
+import type { Deployment } from "../../host/deployment.js";
 
 export interface DistributedRunOptions {
   readonly nodes: number;
   readonly seed: number;
-  /** Per task: each task stops after this many actions of its own. */
+  /** The run stops after this many actions in all (internal ones included), as the embedded run. */
   readonly steps: number;
   readonly trace: string | undefined;
   readonly quiet: boolean;
   readonly optimize: boolean;
   readonly root: string | undefined;
-  /** Check the merged trace against the reference semantics. */
+  /** Check the merged trace against the reference semantics, action by action as it is merged. */
   readonly check?: boolean;
   readonly hooks?: string | undefined;
 }
@@ -53,95 +55,186 @@ export async function runDistributed(path: string, o: DistributedRunOptions, io:
   }
   const m = b.generated.manifest;
   const plan: PlanModel = { tasks: m.tasks, gates: m.gates, vectors: m.gates.map((g) => g.vectors) };
+  let traceFd: number | undefined;
+  if (o.trace !== undefined) {
+    try {
+      traceFd = openSync(o.trace, "w");
+    } catch (err) {
+      io.stderr.write(`lntc run: cannot write '${o.trace}': ${(err as Error).message}\n`);
+      return 2;
+    }
+  }
   const dir = mkdtempSync(join(tmpdir(), "lntc-nodes-"));
   try {
     const outdir = join(dir, "model");
     writeOutput(outdir, b, false);
     let d = autoDeployment(plan, await freeLoopbackPorts(o.nodes));
-    let logs: string[] = [];
-    let limited = false;
-    let failure: string | undefined;
-    let said: string[] = [];
-    let r: Awaited<ReturnType<typeof runLocalNodes>>;
+    let run: LiveRun;
     // The ports are free when chosen but may be taken before a node binds them (another
     // program, parallel runs): the nodes then cannot mesh, and one new set of ports is tried.
     for (let attempt = 1; ; attempt++) {
-      logs = d.nodes.map((n) => join(dir, `${n.name}.log`));
-      limited = false;
-      failure = undefined;
-      said = [];
-      r = await runLocalNodes({
-        cli,
-        deployment: d,
-        dir,
-        nodeArgs: (name) => {
-          const i = d.nodes.findIndex((n) => n.name === name);
-          return [outdir, "--log", logs[i]!, "--quiet", "--seed", String(o.seed + i), "--steps", String(o.steps)];
-        },
-        // Each node's verdict line repeats the common one; the run says it once below. A
-        // node that stopped the run (a run-time error of the model) says why in its own.
-        onStdout: (node, line) => {
-          const m = /^\S+: stopped: (.*) \(\d+ rendezvous negotiated here/.exec(line);
-          if (m && failure === undefined && !/^(interrupted|node \S+ is down|no connection)/.test(m[1]!)) failure = m[1]!;
-          void node;
-        },
-        onStderr: (_node, line) => {
-          if (line.endsWith("(--steps)")) limited = true;
-          else said.push(line);
-        },
-      });
-      const portLost = r.codes.includes(3) || /EADDRINUSE|address already in use/i.test(failure ?? "");
-      if (!portLost || attempt === 2) break;
+      run = new LiveRun(d, o, checker, io, traceFd);
+      await run.start(outdir);
+      const portLost = run.result!.codes.includes(3) || /EADDRINUSE|address already in use/i.test(run.failure ?? "");
+      if (!portLost || attempt === 2 || run.merge.known > 0) break;
       d = autoDeployment(plan, await freeLoopbackPorts(o.nodes));
     }
-    // The nodes' own messages, but the failure's, which is said once below.
-    for (const l of said) if (failure === undefined || !l.endsWith(failure)) io.stderr.write(l + "\n");
-    const diags = new DiagnosticBag();
-    const files = logs.flatMap((f) => {
-      try {
-        return [sourceFile(f, readFileSync(f, "utf8"))];
-      } catch {
-        return [];
-      }
+    return run.report();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    if (traceFd !== undefined) closeSync(traceFd);
+  }
+}
+
+/**
+ * One launch of the nodes: their actions merged live as they stream in (`lntc node
+ * --stream-actions`), each printed, written to --trace and checked as soon as it is
+ * causally ready; the first node (the coordinator) asked to stop every node once the run
+ * has --steps actions, or at the first action --check refuses or an inconsistency of the
+ * logs (`lntc node --control-stdin`).
+ */
+class LiveRun {
+  readonly diags = new DiagnosticBag();
+  readonly merge: LiveMerge;
+  /** Actions printed (internal ones included): the first of the merged order. */
+  printed = 0;
+  /** Why the output ended before the run did: the step limit, --check, or the logs. */
+  halted: "steps" | "check" | "logs" | undefined;
+  refused: { label: string; possible: string[] } | undefined;
+  /** What the nodes said on standard error, and the reason of a node that stopped the run. */
+  readonly said: string[] = [];
+  failure: string | undefined;
+  /** Per node, its verdict as it printed it. */
+  readonly verdicts = new Map<string, string>();
+  result: LocalNodesResult | undefined;
+  private tell: ((node: string, line: string) => void) | undefined;
+  private asked = false;
+  private out = "";
+  private traceBuf = "";
+  private flushing = false;
+
+  constructor(
+    private readonly d: Deployment,
+    private readonly o: DistributedRunOptions,
+    private readonly checker: TraceChecker | undefined,
+    private readonly io: CommandIO,
+    private readonly traceFd: number | undefined,
+  ) {
+    this.merge = new LiveMerge({ diags: this.diags, emit: (a) => this.take(a.label) });
+  }
+
+  async start(outdir: string): Promise<void> {
+    const d = this.d;
+    this.result = await runLocalNodes({
+      cli,
+      deployment: d,
+      dir: dirname(outdir),
+      nodeArgs: (name) => {
+        const i = d.nodes.findIndex((n) => n.name === name);
+        return [outdir, "--stream-actions", "--control-stdin", "--quiet", "--seed", String(this.o.seed + i)];
+      },
+      control: (tell) => (this.tell = tell),
+      onStdout: (node, line) => this.fromNode(node, line),
+      onStderr: (_node, line) => void this.said.push(line),
     });
-    const all = mergeLogs(files, diags, true);
-    if (!all) {
-      printDiagnostics(diags, io);
+    this.flush();
+  }
+
+  /** One line of a node's standard output: an action of its log, or its verdict. */
+  private fromNode(node: string, line: string): void {
+    if (line.startsWith(STREAM_PREFIX)) {
+      // Past the output's end, the nodes' last actions are dropped.
+      if (this.halted !== undefined) return;
+      const errors = this.diags.errorCount;
+      this.merge.line(`${node}.log`, line.slice(STREAM_PREFIX.length));
+      if (this.diags.errorCount > errors && this.halted === undefined) {
+        this.halted = "logs";
+        this.stop("stop");
+      } else if (this.merge.known >= this.o.steps) {
+        // Enough actions are known (some may wait for an earlier one still in a pipe): stop
+        // the nodes now; the output still takes the first --steps of the merged order.
+        this.stop(`stop steps ${this.o.steps}`);
+      }
+      return;
+    }
+    // Each node's verdict line repeats the common one; the run says it once. A node that
+    // stopped the run (a run-time error of the model) says why in its own.
+    const v = /^\S+: (.*) \(\d+ rendezvous negotiated here/.exec(line);
+    if (v) {
+      this.verdicts.set(node, v[1]!);
+      const m = /^stopped: (.*)$/.exec(v[1]!);
+      if (m && this.failure === undefined && !/^(interrupted|node \S+ is down|no connection|step limit)/.test(m[1]!)) this.failure = m[1]!;
+    }
+  }
+
+  /** The coordinator decides quiescence and the step limit: asking it alone, every node gets one verdict. */
+  private stop(command: string): void {
+    if (this.asked) return;
+    this.asked = true;
+    this.tell?.(this.d.nodes[0]!.name, command);
+  }
+
+  /** An action of the merged order: checked, printed and written to --trace, up to --steps. */
+  private take(label: string): void {
+    if (this.halted !== undefined) return;
+    if (this.checker !== undefined && !this.checker.step(label)) {
+      this.refused = { label, possible: this.checker.possible() };
+      this.halted = "check";
+      this.stop("stop");
+      return;
+    }
+    this.printed++;
+    if (!this.o.quiet) this.out += label + "\n";
+    if (this.traceFd !== undefined && label !== "i") this.traceBuf += label + "\n";
+    if (this.printed >= this.o.steps) {
+      this.halted = "steps";
+      this.stop(`stop steps ${this.o.steps}`);
+    }
+    if (this.out.length > 65536 || this.traceBuf.length > 65536) this.flush();
+    else if (!this.flushing) {
+      // Once the lines at hand are merged: a write per label would cost more than the label.
+      this.flushing = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushing = false;
+    if (this.out !== "") this.io.stdout.write(this.out);
+    if (this.traceFd !== undefined && this.traceBuf !== "") writeSync(this.traceFd, this.traceBuf);
+    this.out = this.traceBuf = "";
+  }
+
+  /** Once every node has exited: what the run prints at its end, and its exit status. */
+  report(): number {
+    const io = this.io;
+    const o = this.o;
+    const r = this.result!;
+    // The nodes' own messages, but the failure's, which is said once below.
+    for (const l of this.said) if (this.failure === undefined || !l.endsWith(this.failure)) io.stderr.write(l + "\n");
+    if (this.halted === "check") {
+      io.stderr.write(`--check: the model does not allow '${this.refused!.label}' after ${this.printed} actions; possible there: ${this.refused!.possible.join(", ") || "none"}\n`);
       return 1;
     }
-    const visible = all.filter((l) => l !== "i");
-    // --check: the merged trace, action by action, against the reference semantics (after
-    // the run: only the merge orders actions decided on different nodes).
-    if (checker !== undefined) {
-      for (let i = 0; i < all.length; i++) {
-        if (checker.step(all[i]!)) continue;
-        if (!o.quiet && i > 0) io.stdout.write(all.slice(0, i).join("\n") + "\n");
-        io.stderr.write(`--check: the model does not allow '${all[i]}' after ${i} actions; possible there: ${checker.possible().join(", ") || "none"}\n`);
-        return 1;
-      }
+    // What is left once every node has exited: a gap (a node that did not say all) or a cycle.
+    if (this.halted === "logs" || (this.halted === undefined && !this.merge.end())) {
+      printDiagnostics(this.diags, io);
+      return 1;
     }
-    if (!o.quiet && all.length > 0) io.stdout.write(all.join("\n") + "\n");
-    if (o.trace !== undefined) {
-      try {
-        writeFileSync(o.trace, visible.map((l) => l + "\n").join(""));
-      } catch (err) {
-        io.stderr.write(`lntc run: cannot write '${o.trace}': ${(err as Error).message}\n`);
-        return 2;
-      }
-    }
-    const n = `${all.length} action${all.length === 1 ? "" : "s"}`;
+    const n = `${this.printed} action${this.printed === 1 ? "" : "s"}`;
     const where = `on ${o.nodes} node${o.nodes === 1 ? "" : "s"}`;
-    if (failure !== undefined) {
-      io.stderr.write(`${failure}\nrun-time error of the model after ${n} ${where}\n`);
+    if (this.failure !== undefined) {
+      io.stderr.write(`${this.failure}\nrun-time error of the model after ${n} ${where}\n`);
       return 1;
     }
     if (r.codes.some((c) => c !== r.codes[0])) {
-      io.stderr.write(`the nodes disagree on the verdict: exit statuses ${d.nodes.map((n, i) => `${n.name} ${r.codes[i]}`).join(", ")}\n`);
+      io.stderr.write(`the nodes disagree on the verdict: exit statuses ${this.d.nodes.map((n, i) => `${n.name} ${r.codes[i]}`).join(", ")}\n`);
       return 2;
     }
-    // A task that reached --steps leaves the others waiting for it (or ends): that is the limit, not a deadlock.
-    if (limited && (r.code === 0 || r.code === 1)) {
-      io.stderr.write(`stopped after ${n} ${where} (--steps: ${o.steps} actions per task)\n`);
+    // The output has its --steps actions. The coordinator may have found the run over just
+    // before the stop reached it (every node then says so): the limit still ends the output.
+    if (this.halted === "steps" && (r.code === 0 || r.code === 1)) {
+      io.stderr.write(`stopped after ${n} ${where} (--steps)\n`);
       return 0;
     }
     switch (r.code) {
@@ -154,7 +247,5 @@ export async function runDistributed(path: string, o: DistributedRunOptions, io:
       default:
         return r.code;
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }

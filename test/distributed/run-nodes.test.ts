@@ -1,7 +1,8 @@
 // `lntc run --nodes K` on the shared models: the compiled model on 2, 3 and 4 local node
 // processes, every merged trace accepted by the reference `lntc trace-check`, the same
-// verdict on every node (the run says so when they disagree), and paint's colour chosen
-// Blue with each painter on its own node.
+// verdict on every node (the run says so when they disagree), paint's colour chosen Blue
+// with each painter on its own node, --steps N as the run's total (exactly N labels), and
+// labels printed while the run goes on.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -51,6 +52,11 @@ for (const [name, want] of Object.entries(models)) {
       assert.match(r.stderr, new RegExp(`(terminated|deadlock|stopped) after \\d+ actions? on ${k} nodes`), why);
       const labels = readFileSync(trace, "utf8").split("\n").filter((l) => l !== "");
       if (want.actions !== undefined) assert.equal(labels.length, want.actions, why);
+      // --steps bounds the run: a run stopped by it printed exactly 150 actions (internal ones too).
+      if (/stopped after/.test(r.stderr)) {
+        assert.match(r.stderr, new RegExp(`stopped after 150 actions on ${k} nodes \\(--steps\\)`), why);
+        assert.equal(r.stdout.split("\n").filter((l) => l !== "").length, 150, why);
+      }
       // What the run printed is the merged trace (with internal actions, which the file leaves out).
       assert.deepEqual(r.stdout.split("\n").filter((l) => l !== "" && l !== "i"), labels);
       const c = await lntc(["trace-check", model, trace]);
@@ -115,4 +121,44 @@ test("a run-time error of the model stops every node with its position and statu
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /overflow\.lnt:6:25: .*LNT6002/);
   assert.equal(r.stdout.trim().split("\n").length, 3);
+});
+
+test("--steps N bounds the whole run: a model that never ends prints exactly N labels, a valid trace, exit 0", { timeout: 60_000 }, async () => {
+  const model = join(sharedModels, "committee.lnt");
+  const trace = join(dir, "committee-50.trace");
+  const r = await lntc(["run", "--nodes", "2", "--steps", "50", "--seed", "3", "--trace", trace, model]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^stopped after 50 actions on 2 nodes \(--steps\)$/m);
+  const printed = r.stdout.split("\n").filter((l) => l !== "");
+  assert.equal(printed.length, 50, r.stdout);
+  assert.deepEqual(readFileSync(trace, "utf8").split("\n").filter((l) => l !== ""), printed.filter((l) => l !== "i"));
+  const out = join(dir, "committee-50.out");
+  writeFileSync(out, r.stdout);
+  const c = await lntc(["trace-check", model, out]);
+  assert.equal(c.code, 0, `${c.stdout}${c.stderr}`);
+  assert.match(c.stdout, /trace accepted: 50 labels/);
+});
+
+test("labels are printed as the run goes, not once it is over", { timeout: 60_000 }, async () => {
+  const c = spawn(process.execPath, [cliPath, "run", "--nodes", "2", "--steps", "100000000", join(sharedModels, "committee.lnt")], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  c.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number>((resolve) => c.on("exit", (code) => resolve(code ?? -1)));
+  try {
+    // The first labels arrive while every process is still running.
+    await new Promise<void>((resolve, reject) => {
+      c.stdout.on("data", (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.split("\n").length > 10) resolve();
+      });
+      void exited.then(() => reject(new Error(`the run ended before printing: ${stderr}`)));
+    });
+    assert.equal(c.exitCode, null);
+    assert.match(stdout, /^(MEET|BUSY !\d)$/m);
+  } finally {
+    c.kill("SIGINT");
+  }
+  // Ctrl-C reaches every node through the run, which exits as they do.
+  assert.equal(await exited, 130, stderr);
 });

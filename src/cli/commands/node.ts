@@ -10,8 +10,8 @@ import { sourceFile } from "../../frontend/source.js";
 import { printDiagnostics } from "../diagnostics-output.js";
 import { deploymentHash, readDeployment, type Deployment } from "../../../host/deployment.js";
 import { GrpcTransport, type TlsFiles } from "../../../host/transport-grpc.js";
-import { describeVerdict, exitStatus, runNode, type EngineOut, type NodeEngine } from "../../../host/node-shell.js";
-import { logHeader } from "../../../host/trace-log.js";
+import { describeVerdict, exitStatus, runNode, type EngineOut, type NodeEngine, type Verdict } from "../../../host/node-shell.js";
+import { logHeader, STREAM_PREFIX } from "../../../host/trace-log.js";
 import type { WireMessage } from "../../../host/transport.js";
 import { resolvePlacement, uniqueNames, type PlanModel } from "../../../host/placement.js";
 import { WasmEngine, WasmModel, type NodeManifest } from "../../../host/node-engine-wasm.js";
@@ -20,6 +20,7 @@ export const nodeCommand: Command = {
   name: "node",
   summary: "start one node of a distributed deployment",
   help: `Usage: lntc node --deploy FILE --name NODE OUTDIR [--tls DIR] [--log FILE] [--seed S] [--steps N] [--quiet]
+                 [--stream-actions] [--control-stdin]
        lntc node --deploy FILE --name NODE --check-network [--tls DIR]
 
 Starts node NODE of the deployment FILE: listens on its address, connects to
@@ -39,15 +40,26 @@ Options:
                      (certificates' common names are node names)
   --log FILE         write the actions this node takes part in (lntc trace-merge reads it)
   --seed S           seed of this node's choices among a task's moves alone (default 1)
-  --steps N          each task of this node stops after N actions of its own
+  --steps N          stop the whole run after N actions in all: the first node of the
+                     deployment counts the actions every node logged (with its
+                     quiescence probes) and stops every node with the verdict
+                     "step limit reached" (status 0); a few more actions may be
+                     logged by then. Given to several nodes, the smallest N wins.
   --quiet            do not print the labels of the actions this node decides
+  --stream-actions   also write every line of this node's log to standard output as
+                     it is logged, after '@ ' (for a launcher that merges the nodes'
+                     actions live, as lntc run --nodes does)
+  --control-stdin    take commands on standard input, one a line: 'stop steps N'
+                     stops every node with the verdict "step limit of N actions
+                     reached" (status 0), 'stop' as Ctrl-C does; the end of standard
+                     input (the launcher is gone) counts as 'stop'
   --stats FILE       at the end, write JSON figures there: the time of each action this
                      node logged, protocol messages, peak RSS (for the benchmark)
   --check-network    ping the other nodes instead of running a model
 
-Exit status: 0 terminated, 1 deadlock, a run-time error of the model or a bad
-deployment, 2 usage or I/O error, 3 peers missing at start-up, 4 a peer went
-down, 130 interrupted.`,
+Exit status: 0 terminated or step limit reached, 1 deadlock, a run-time error
+of the model or a bad deployment, 2 usage or I/O error, 3 peers missing at
+start-up, 4 a peer went down, 130 interrupted.`,
   options: {
     deploy: { type: "string" },
     name: { type: "string" },
@@ -58,6 +70,8 @@ down, 130 interrupted.`,
     steps: { type: "string" },
     quiet: { type: "boolean" },
     stats: { type: "string" },
+    "stream-actions": { type: "boolean" },
+    "control-stdin": { type: "boolean" },
   },
   async run(args, io) {
     const deployPath = stringOpt(args, "deploy");
@@ -95,7 +109,15 @@ down, 130 interrupted.`,
         io.stderr.write(`lntc node: '${outdir}' holds no compiled model (no manifest.json); build one with 'lntc compile MODEL.lnt -o ${outdir}'\n`);
         return 2;
       }
-      return runModel(d, name, outdir, tls, stringOpt(args, "log"), intOpt(args, "seed") ?? 1, intOpt(args, "steps", 1), boolOpt(args, "quiet"), stringOpt(args, "stats"), io);
+      return runModel(d, name, outdir, tls, {
+        logPath: stringOpt(args, "log"),
+        seed: intOpt(args, "seed") ?? 1,
+        steps: intOpt(args, "steps", 1),
+        quiet: boolOpt(args, "quiet"),
+        statsPath: stringOpt(args, "stats"),
+        stream: boolOpt(args, "stream-actions"),
+        control: boolOpt(args, "control-stdin"),
+      }, io);
     }
     return runCheckNetwork(d, name, tls, stringOpt(args, "log"), io);
   },
@@ -168,8 +190,64 @@ async function runCheckNetwork(d: Deployment, name: string, tls: TlsFiles | unde
   return exitStatus(verdict);
 }
 
+interface ModelOptions {
+  readonly logPath: string | undefined;
+  readonly seed: number;
+  /** A bound on the run's actions in all (NodeShellOptions.steps). */
+  readonly steps: number | undefined;
+  readonly quiet: boolean;
+  readonly statsPath: string | undefined;
+  /** Every log line on standard output too, after STREAM_PREFIX. */
+  readonly stream: boolean;
+  /** Commands on standard input (controlFromStdin). */
+  readonly control: boolean;
+}
+
+/**
+ * `--control-stdin`: a stop asked on standard input, one command a line. Resolves with the
+ * verdict to stop with; `release` stops reading (so that the process can exit).
+ */
+function controlFromStdin(stdin: NodeJS.ReadableStream, self: string, say: (line: string) => void): { stop: Promise<Verdict>; release: () => void } {
+  let resolve: (v: Verdict) => void = () => {};
+  const stop = new Promise<Verdict>((r) => (resolve = r));
+  let buf = "";
+  const command = (line: string): void => {
+    const words = line.trim().split(/\s+/);
+    if (words.length === 1 && words[0] === "stop") resolve({ kind: "interrupted", by: self });
+    else if (words.length === 3 && words[0] === "stop" && words[1] === "steps" && /^\d+$/.test(words[2]!)) resolve({ kind: "step-limit", steps: Number(words[2]) });
+    else if (line.trim() !== "") say(`ignored '${line.trim()}' on standard input: the commands are 'stop' and 'stop steps N'`);
+  };
+  const onData = (d: string | Buffer): void => {
+    buf += d.toString();
+    let i;
+    while ((i = buf.indexOf("\n")) >= 0) {
+      command(buf.slice(0, i));
+      buf = buf.slice(i + 1);
+    }
+  };
+  const onEnd = (): void => {
+    command(buf);
+    resolve({ kind: "interrupted", by: self });
+  };
+  stdin.on("data", onData);
+  stdin.on("end", onEnd);
+  stdin.on("error", onEnd);
+  return {
+    stop,
+    release: () => {
+      stdin.removeListener("data", onData);
+      stdin.removeListener("end", onEnd);
+      stdin.removeListener("error", onEnd);
+      const s = stdin as NodeJS.ReadableStream & { destroy?: () => void };
+      if (typeof s.destroy === "function") s.destroy();
+      else stdin.pause();
+    },
+  };
+}
+
 /** Runs the tasks and gate negotiations placed on this node, from the compiled model in `outdir`. */
-async function runModel(d: Deployment, name: string, outdir: string, tls: TlsFiles | undefined, logPath: string | undefined, seed: number, steps: number | undefined, quiet: boolean, statsPath: string | undefined, io: CommandIO): Promise<number> {
+async function runModel(d: Deployment, name: string, outdir: string, tls: TlsFiles | undefined, mo: ModelOptions, io: CommandIO): Promise<number> {
+  const { logPath, seed, steps, quiet, statsPath } = mo;
   let manifest: NodeManifest & { gates: PlanModel["gates"] };
   let wasm: Uint8Array;
   try {
@@ -213,8 +291,6 @@ async function runModel(d: Deployment, name: string, outdir: string, tls: TlsFil
     gateNode: placement.gateNode.map((n) => (n < 0 ? undefined : nodes[n])),
     taskNames,
     seed,
-    ...(steps !== undefined ? { stepLimit: steps } : {}),
-    onLimit: (task) => say(`task ${task} stopped after ${steps} actions (--steps)`),
   });
   if (logPath !== undefined) writeFileSync(logPath, "");
   // Lines are written in blocks: a write per action would cost more than the rendezvous.
@@ -226,13 +302,18 @@ async function runModel(d: Deployment, name: string, outdir: string, tls: TlsFil
     logBuf = printBuf = "";
   };
   let flushTimer: NodeJS.Timeout | null = null;
+  // A launcher merging the actions live wants them soon; a log file can wait longer.
+  const flushMs = mo.stream ? 10 : 50;
   const times: number[] = [];
   const gates: string[] = [];
+  const control = mo.control ? controlFromStdin(io.stdin, name, say) : undefined;
   const verdict = await runNode({
     transport,
     nodes,
     engine,
     say,
+    ...(steps !== undefined ? { steps } : {}),
+    ...(control !== undefined ? { stop: control.stop } : {}),
     logHeader: logHeader(name, Buffer.from(hash).toString("hex")),
     log: (line: string) => {
       const label = line.slice(line.indexOf("\t") + 1);
@@ -242,13 +323,15 @@ async function runModel(d: Deployment, name: string, outdir: string, tls: TlsFil
       }
       if (logPath !== undefined) logBuf += line + "\n";
       if (!quiet && !line.startsWith("#")) printBuf += label + "\n";
+      if (mo.stream) printBuf += STREAM_PREFIX + line + "\n";
       if (logBuf.length > 65536 || printBuf.length > 65536) flush();
       else flushTimer ??= setTimeout(() => {
         flushTimer = null;
         flush();
-      }, 50);
+      }, flushMs);
     },
   });
+  control?.release();
   if (flushTimer) clearTimeout(flushTimer);
   flush();
   if (statsPath !== undefined) {

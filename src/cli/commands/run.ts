@@ -45,7 +45,8 @@ Options:
   -O                 use the optimized build
   --root 'P (args)'  the root process and its arguments (default: MAIN)
   --nodes K          run on K local node processes over gRPC (docs/distributed.md);
-                     --steps N then bounds each task's own actions
+                     the actions are printed as the nodes' streams are merged, and
+                     the run stops after N actions in all as well
   --hooks FILE       a JS or TS module that takes part in the visible gates it hooks
                      (see docs/hooks.md); the run then waits for the environment
                      instead of reporting a deadlock, and ends on Ctrl-C, termination,
