@@ -306,7 +306,8 @@ export class Tasks {
 
   // ---- called by the generated task code
   begin(task: i32): void {
-    this.offers[task].length = 0;
+    const list = this.offers[task];
+    if (list.length != 0) list.length = 0;
     this.status[task] = OFFERING;
   }
   offer(site: i32): Offer {

@@ -293,8 +293,10 @@ export class Driver {
     let manager = -1;
     let exclusive = true;
     if (status == OFFERING) {
-      for (let i = 0; i < list.length; i++) {
-        const o = list[i];
+      const count = list.length;
+      // unchecked: indexes below the lengths just read (an offer's emit has one entry per type)
+      for (let i = 0; i < count; i++) {
+        const o = unchecked(list[i]);
         if (o.gate == GATE_EXIT) {
           mayEnd = true;
           continue;
@@ -303,19 +305,22 @@ export class Driver {
         const m = this.gateManager[gate];
         if (manager < 0) manager = m;
         else if (m != manager) exclusive = false;
-        const arity = o.types.length;
+        const types = o.types;
+        const emit = o.emit;
+        const arity = types.length;
         let po: POffer;
-        if (n < old && offers[n].positions.length == arity) {
-          po = offers[n];
+        if (n < old && unchecked(offers[n]).positions.length == arity) {
+          po = unchecked(offers[n]);
           po.index = i;
           po.gate = gate;
           po.captured = NO_BYTES;
+          const positions = po.positions;
           for (let p = 0; p < arity; p++) {
-            const e = o.emit[p];
-            const pos = po.positions[p];
+            const e = unchecked(emit[p]);
+            const pos = unchecked(positions[p]);
             pos.emit = e !== null;
             pos.value = e === null ? NO_BYTES : e;
-            pos.type = o.types[p];
+            pos.type = unchecked(types[p]);
             pos.fallback = null;
           }
         } else {
@@ -328,12 +333,12 @@ export class Driver {
         }
         po.guard = o.guard ? o.site + 1 : 0;
         po.site = o.site;
-        if (n < offers.length) offers[n] = po;
+        if (n < offers.length) unchecked(offers[n] = po);
         else offers.push(po);
         n++;
       }
     }
-    offers.length = n;
+    if (offers.length != n) offers.length = n;
     this.lastOffers[t] = offers;
     this.reusable[t] = n > 0 && exclusive;
     this.mayEnd[t] = mayEnd;
@@ -357,8 +362,10 @@ export class Driver {
 
   /** Applies a component's effects: local messages queue up, others go to the outbox. */
   private effects(fx: Effects, from: i32): void {
-    for (let i = 0; i < fx.sends.length; i++) {
-      const e = fx.sends[i];
+    const sends = fx.sends;
+    const ns = sends.length;
+    for (let i = 0; i < ns; i++) {
+      const e = unchecked(sends[i]);
       const node = e.toManager ? e.to : this.taskNode[e.to];
       if (node == this.self) {
         this.localMessages++;
@@ -373,7 +380,9 @@ export class Driver {
         this.outCount++;
       }
     }
-    for (let i = 0; i < fx.actions.length; i++) this.report(fx.actions[i]);
+    const actions = fx.actions;
+    const na = actions.length;
+    for (let i = 0; i < na; i++) this.report(unchecked(actions[i]));
     const f = fx.fired;
     if (f !== null && from >= 0) this.fire(from, f);
   }
@@ -394,14 +403,26 @@ export class Driver {
     const T = this.taskCount;
     const gate = a.gate < G ? a.gate : a.gate < G + T ? -1 : (a.gate - G - T) / T;
     this.lastGate = gate;
-    this.lastTasks.length = 0;
-    this.lastSteps.length = 0;
-    for (let i = 0; i < a.participants.length; i++) {
-      const p = a.participants[i];
+    const lastTasks = this.lastTasks;
+    const lastSteps = this.lastSteps;
+    const ps = a.participants;
+    const n = ps.length;
+    // rewritten in place: k < the lengths, which only grow here (or are set to k below)
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const p = unchecked(ps[i]);
       if (p.task == this.envTask) continue;
-      this.lastTasks.push(p.task);
-      this.lastSteps.push(p.step);
+      if (k < lastTasks.length && k < lastSteps.length) {
+        unchecked(lastTasks[k] = p.task);
+        unchecked(lastSteps[k] = p.step);
+      } else {
+        lastTasks.push(p.task);
+        lastSteps.push(p.step);
+      }
+      k++;
     }
+    if (lastTasks.length != k) lastTasks.length = k;
+    if (lastSteps.length != k) lastSteps.length = k;
     this.lastVals = a.values;
     if (!this.printing) return;
     if (gate < 0 || !this.tasks.gateVisible[gate]) hostAction("i");
@@ -431,14 +452,14 @@ export class Driver {
       while (this.head < this.queue.length) {
         if (limit >= 0 && n >= limit) return true;
         n++;
-        const e = this.queue[this.head++];
+        const e = unchecked(this.queue[this.head++]);
         this.deliver(e);
         if (this.head > 1024 && this.head * 2 > this.queue.length) {
           this.queue = this.queue.slice(this.head);
           this.head = 0;
         }
       }
-      this.queue.length = 0;
+      if (this.queue.length != 0) this.queue.length = 0;
       this.head = 0;
       // every message is in: the managers draw among all that is possible now
       this.pokeManagers();
@@ -448,8 +469,10 @@ export class Driver {
   }
 
   private pokeManagers(): void {
-    for (let m = 0; m < this.managers.length; m++) {
-      const mg = this.managers[m];
+    const managers = this.managers;
+    const n = managers.length;
+    for (let m = 0; m < n; m++) {
+      const mg = unchecked(managers[m]);
       if (mg !== null) this.effects(mg.poke(), -1);
     }
   }

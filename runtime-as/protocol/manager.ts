@@ -176,7 +176,8 @@ export class ManagerSide {
   }
 
   private touch(ps: Array<Participant>): void {
-    for (let i = 0; i < ps.length; i++) this.dirty[ps[i].task] = true;
+    const n = ps.length;
+    for (let i = 0; i < n; i++) this.dirty[ps[i].task] = true;
   }
 
   receive(bytes: Uint8Array): Effects {
@@ -195,7 +196,9 @@ export class ManagerSide {
     const kind = m.kind;
     if (kind == MSG_READY) {
       const rd = m as Ready;
-      for (let i = 0; i < rd.refusals.length; i++) this.onAbort(fx, rd.refusals[i]);
+      const refusals = rd.refusals;
+      const nr = refusals.length;
+      for (let i = 0; i < nr; i++) this.onAbort(fx, refusals[i]);
       if (this.hear(rd.task, rd.step)) {
         this.ready[rd.task] = rd;
         this.dirty[rd.task] = true;
@@ -263,12 +266,42 @@ export class ManagerSide {
     }
   }
 
+  /**
+   * After a rendezvous committed at once, its participants have no READY here (consume
+   * dropped them, and no READY arrives during a search): every pair they are in allows
+   * nothing, which is what counting them again would find. Set so, the next search skips
+   * them (with recycle only, so that the explorer's state fingerprints keep their meaning).
+   */
+  private settle(ps: Array<Participant>): void {
+    const n = ps.length;
+    const counts = this.pairCount;
+    const only = this.pairOnly;
+    for (let i = 0; i < n; i++) {
+      const t = ps[i].task;
+      if (this.ready[t] !== null) {
+        this.dirty[t] = true;
+        continue;
+      }
+      const ks = this.pairsOf[t];
+      const nk = ks.length;
+      for (let j = 0; j < nk; j++) {
+        const k = ks[j];
+        counts[k] = 0;
+        only[k] = null;
+      }
+    }
+  }
+
   /** The participants fired: forget their READYs of that step (newer ones stay). */
   private consume(ps: Array<Participant>): void {
-    for (let i = 0; i < ps.length; i++) {
-      const rd = this.ready[ps[i].task];
-      if (rd !== null && rd.step == ps[i].step) this.ready[ps[i].task] = null;
-      this.hear(ps[i].task, ps[i].step);
+    const n = ps.length;
+    for (let i = 0; i < n; i++) {
+      const q = ps[i];
+      const task = q.task;
+      const step = q.step;
+      const rd = this.ready[task];
+      if (rd !== null && rd.step == step) this.ready[task] = null;
+      this.hear(task, step);
     }
   }
 
@@ -288,7 +321,8 @@ export class ManagerSide {
       const n = ps.length;
       let shared = false;
       for (let i = 0; i < n; i++) if (ps[i].shared) shared = true;
-      this.touch(ps);
+      // with recycle, an exclusive rendezvous settles its pairs below instead
+      if (shared || !this.recycle) this.touch(ps);
       if (!shared) {
         let reported = f.values;
         for (let i = 0; i < n; i++) {
@@ -298,6 +332,7 @@ export class ManagerSide {
           fx.toTask(q.task, c);
         }
         this.consume(ps);
+        if (this.recycle) this.settle(ps);
         if (this.budget > 0) this.budget--;
         fx.actions.push(this.action(neg, f, reported));
       } else {
@@ -371,7 +406,7 @@ export class ManagerSide {
     const types = a.types;
     const ft = f.types;
     const nt = ft.length;
-    types.length = nt;
+    if (types.length != nt) types.length = nt;
     for (let p = 0; p < nt; p++) types[p] = ft[p];
     const ps = a.participants;
     const fp = f.participants;
@@ -463,7 +498,7 @@ export class ManagerSide {
       const rd = ready[task];
       if (rd === null || (anyPending && this.busy(task))) return;
       const mine = choices[i];
-      mine.length = 0;
+      if (mine.length != 0) mine.length = 0;
       const offers = rd.offers;
       const no = offers.length;
       for (let j = 0; j < no; j++) {
@@ -474,8 +509,8 @@ export class ManagerSide {
     }
     const pick = this.pick;
     const combo = this.combo;
-    pick.length = n;
-    combo.length = n;
+    if (pick.length != n) pick.length = n;
+    if (combo.length != n) combo.length = n;
     for (let i = 0; i < n; i++) {
       pick[i] = 0;
       combo[i] = choices[i][0];
@@ -514,9 +549,9 @@ export class ManagerSide {
     const fixed = this.fixed;
     const free = this.free;
     const freeType = this.freeType;
-    fixed.length = arity;
-    free.length = 0;
-    freeType.length = 0;
+    if (fixed.length != arity) fixed.length = arity;
+    if (free.length != 0) free.length = 0;
+    if (freeType.length != 0) freeType.length = 0;
     for (let p = 0; p < arity; p++) {
       let value: Uint8Array | null = null;
       let fallback: Uint8Array | null = null;
@@ -544,10 +579,10 @@ export class ManagerSide {
     }
     const idx = this.idx;
     const nfree = free.length;
-    idx.length = nfree;
+    if (idx.length != nfree) idx.length = nfree;
     for (let j = 0; j < nfree; j++) idx[j] = 0;
     const values = this.values;
-    values.length = arity;
+    if (values.length != arity) values.length = arity;
     if (nfree == 0) for (let p = 0; p < arity; p++) values[p] = fixed[p]!;
     while (true) {
       if (nfree > 0) {
@@ -615,8 +650,8 @@ export class ManagerSide {
         }
         const vs = f.values;
         const types = f.types;
-        vs.length = arity;
-        types.length = arity;
+        if (vs.length != arity) vs.length = arity;
+        if (types.length != arity) types.length = arity;
         for (let p = 0; p < arity; p++) {
           vs[p] = values[p];
           types[p] = first[p].type;

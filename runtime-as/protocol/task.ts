@@ -67,10 +67,14 @@ export class TaskSide {
     this.offers = offers;
     this.internal = internal;
     const managers = this.managersScratch;
-    managers.length = 0;
-    for (let i = 0; i < offers.length; i++) {
-      const m = this.gateManager[offers[i].gate];
-      if (!managers.includes(m)) managers.push(m);
+    if (managers.length != 0) managers.length = 0;
+    const gateManager = this.gateManager;
+    const count = offers.length;
+    for (let i = 0; i < count; i++) {
+      const m = gateManager[offers[i].gate];
+      const known = managers.length;
+      // most tasks offer to one manager: compare with it before searching the list
+      if (known == 0 || (known == 1 ? managers[0] != m : !managers.includes(m))) managers.push(m);
     }
     if (managers.length > 1) managers.sort((a: i32, b: i32): i32 => a - b);
     const exclusive = managers.length == 1 && !internal;
