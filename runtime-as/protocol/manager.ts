@@ -267,28 +267,25 @@ export class ManagerSide {
   }
 
   /**
-   * After a rendezvous committed at once, its participants have no READY here (consume
-   * dropped them, and no READY arrives during a search): every pair they are in allows
-   * nothing, which is what counting them again would find. Set so, the next search skips
-   * them (with recycle only, so that the explorer's state fingerprints keep their meaning).
+   * After a rendezvous committed at once, participant t has no READY here (consumeOne
+   * dropped it, and no READY arrives during a search): every pair t is in allows nothing,
+   * which is what counting them again would find. Set so, rather than marking t dirty, the
+   * next search skips them (with recycle only, so that the explorer's state fingerprints,
+   * which record the dirty marks, keep their meaning).
    */
-  private settle(ps: Array<Participant>): void {
-    const n = ps.length;
+  private settle(t: i32): void {
+    if (this.ready[t] !== null) {
+      this.dirty[t] = true;
+      return;
+    }
     const counts = this.pairCount;
     const only = this.pairOnly;
-    for (let i = 0; i < n; i++) {
-      const t = ps[i].task;
-      if (this.ready[t] !== null) {
-        this.dirty[t] = true;
-        continue;
-      }
-      const ks = this.pairsOf[t];
-      const nk = ks.length;
-      for (let j = 0; j < nk; j++) {
-        const k = ks[j];
-        counts[k] = 0;
-        only[k] = null;
-      }
+    const ks = this.pairsOf[t];
+    const nk = ks.length;
+    for (let j = 0; j < nk; j++) {
+      const k = ks[j];
+      counts[k] = 0;
+      only[k] = null;
     }
   }
 
@@ -297,12 +294,14 @@ export class ManagerSide {
     const n = ps.length;
     for (let i = 0; i < n; i++) {
       const q = ps[i];
-      const task = q.task;
-      const step = q.step;
-      const rd = this.ready[task];
-      if (rd !== null && rd.step == step) this.ready[task] = null;
-      this.hear(task, step);
+      this.consumeOne(q.task, q.step);
     }
+  }
+
+  private consumeOne(task: i32, step: i32): void {
+    const rd = this.ready[task];
+    if (rd !== null && rd.step == step) this.ready[task] = null;
+    this.hear(task, step);
   }
 
   /**
@@ -325,14 +324,16 @@ export class ManagerSide {
       if (shared || !this.recycle) this.touch(ps);
       if (!shared) {
         let reported = f.values;
+        const recycle = this.recycle;
         for (let i = 0; i < n; i++) {
           const q = ps[i];
-          const c = this.commit(q.task, neg, q.step, f.gate, q.offer, f.values);
+          const task = q.task;
+          const c = this.commit(task, neg, q.step, f.gate, q.offer, f.values);
           if (i == 0) reported = c.values;
-          fx.toTask(q.task, c);
+          fx.toTask(task, c);
+          this.consumeOne(task, q.step);
+          if (recycle) this.settle(task);
         }
-        this.consume(ps);
-        if (this.recycle) this.settle(ps);
         if (this.budget > 0) this.budget--;
         fx.actions.push(this.action(neg, f, reported));
       } else {
@@ -491,26 +492,44 @@ export class ManagerSide {
     // the READYs first: most pairs of a task that just fired stop here
     for (let i = 0; i < n; i++) if (ready[vector[i]] === null) return;
     const anyPending = this.pending.length > 0;
-    const choices = this.choices;
-    while (choices.length < n) choices.push(new Array<Offer>());
+    const combo = this.combo;
+    if (combo.length != n) combo.length = n;
+    // each party's first offer on the gate; most parties have just one
+    let single = true;
     for (let i = 0; i < n; i++) {
       const task = vector[i];
       const rd = ready[task];
       if (rd === null || (anyPending && this.busy(task))) return;
+      const offers = rd.offers;
+      const no = offers.length;
+      let matches = 0;
+      for (let j = 0; j < no; j++) {
+        const o = offers[j];
+        if (o.gate != gate) continue;
+        if (matches == 0) combo[i] = o;
+        matches++;
+      }
+      if (matches == 0) return;
+      if (matches > 1) single = false;
+    }
+    if (single) {
+      this.agree(k, vector, combo);
+      return;
+    }
+    const choices = this.choices;
+    while (choices.length < n) choices.push(new Array<Offer>());
+    for (let i = 0; i < n; i++) {
       const mine = choices[i];
       if (mine.length != 0) mine.length = 0;
-      const offers = rd.offers;
+      const offers = ready[vector[i]]!.offers;
       const no = offers.length;
       for (let j = 0; j < no; j++) {
         const o = offers[j];
         if (o.gate == gate) mine.push(o);
       }
-      if (mine.length == 0) return;
     }
     const pick = this.pick;
-    const combo = this.combo;
     if (pick.length != n) pick.length = n;
-    if (combo.length != n) combo.length = n;
     for (let i = 0; i < n; i++) {
       pick[i] = 0;
       combo[i] = choices[i][0];
@@ -535,6 +554,7 @@ export class ManagerSide {
       if (i < 0) return;
     }
   }
+
 
   /**
    * The value vectors on which the offers agree: emitted values must be equal; a position
