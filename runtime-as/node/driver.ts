@@ -210,8 +210,16 @@ export class Driver {
         }
         vectors.push(vs);
       }
+      // a task with no `i` among its offer sites never offers on its gate of internal steps:
+      // that pair would count 0 at every search, which changes no draw, so it is left out
+      const internal = new Array<bool>(T);
+      const sites = this.tasks.sites;
+      for (let s = 0; s < sites.length; s++) {
+        const o = sites[s];
+        if (o.gate == GATE_INTERNAL && o.task >= 0 && o.task < T) internal[o.task] = true;
+      }
       for (let t = 0; t < T; t++) {
-        if (this.taskNode[t] != m) continue;
+        if (this.taskNode[t] != m || !internal[t]) continue;
         gates.push(this.gateCount + t);
         const vs = new Array<Array<i32>>();
         vs.push([t]);
@@ -364,9 +372,11 @@ export class Driver {
   private effects(fx: Effects, from: i32): void {
     const sends = fx.sends;
     const ns = sends.length;
+    // an embedded run has every component here
+    const alone = this.bounded;
     for (let i = 0; i < ns; i++) {
       const e = unchecked(sends[i]);
-      const node = e.toManager ? e.to : this.taskNode[e.to];
+      const node = alone ? this.self : e.toManager ? e.to : this.taskNode[e.to];
       if (node == this.self) {
         this.localMessages++;
         this.queue.push(e);
