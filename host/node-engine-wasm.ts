@@ -62,6 +62,9 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 /** A run-time error of the model (or an abort of its Wasm), with its message ready to print. */
 export class ModelFailure extends Error {}
 
+/** The reason every node stops with when a hook misbehaved (its runner prints the diagnostic). */
+export const HOOKS_FAILED = "the hooks stopped the run";
+
 /** Local messages delivered per turn of the Wasm. */
 const TURN = 2048;
 
@@ -303,7 +306,7 @@ export class WasmEngine implements NodeEngine {
         this.failed = true;
         this.stopped = true;
         this.environment.finish({ end: "stopped", steps: this.actions, stop: { kind: "host", reason: err.reason } });
-        this.out?.fail?.("the hooks stopped the run");
+        this.out?.fail?.(HOOKS_FAILED);
         return;
       }
       if (!(err instanceof ModelFailure)) throw err;

@@ -45,6 +45,9 @@ export class NodeEnvironment implements EnvironmentRun {
 
   setEnvOffers(offers: readonly EnvOffer[]): void {
     if (this.ended) return;
+    // The environment fired and the runner has not taken it yet (its next run() call will):
+    // these offers predate it (a pending offer that fired would be offered again).
+    if (this.fired !== undefined) return;
     // A COMMIT for the environment's current step may be among the messages the driver
     // has yet to deliver: new offers wait until they are all in.
     if (this.busy()) this.deferred = offers;

@@ -55,13 +55,16 @@ export type Verdict =
   /** A run-time error of the model (overflow, failed case, ...): the model is wrong, as for `lntc run`. */
   | { readonly kind: "model-error"; readonly reason: string }
   /** The run reached its step limit (`--steps`): `steps` actions in all. A stop, not a fault: status 0, as `lntc run`. */
-  | { readonly kind: "step-limit"; readonly steps: number };
+  | { readonly kind: "step-limit"; readonly steps: number }
+  /** The hooks of node `by` ended the run (`env.stop()`): a stop, status 0, as `lntc run --hooks`. */
+  | { readonly kind: "hooks-stopped"; readonly by: string };
 
 /** Exit status per verdict, as `lntc run`: 0 terminated, 1 deadlock; faults above. */
 export function exitStatus(v: Verdict): number {
   switch (v.kind) {
     case "terminated":
     case "step-limit":
+    case "hooks-stopped":
       return 0;
     case "deadlock":
     case "model-error":
@@ -77,7 +80,7 @@ export function exitStatus(v: Verdict): number {
   }
 }
 
-const VERDICT_KINDS: ReadonlySet<string> = new Set(["terminated", "deadlock", "interrupted", "peer-down", "startup", "failed", "model-error", "step-limit"]);
+const VERDICT_KINDS: ReadonlySet<string> = new Set(["terminated", "deadlock", "interrupted", "peer-down", "startup", "failed", "model-error", "step-limit", "hooks-stopped"]);
 
 /** A verdict from the network is checked before it decides this node's exit. */
 export function isVerdict(v: unknown): v is Verdict {
@@ -108,6 +111,8 @@ export function describeVerdict(v: Verdict): string {
       return `stopped: ${v.reason}`;
     case "step-limit":
       return `stopped: step limit of ${v.steps} action${v.steps === 1 ? "" : "s"} reached (--steps)`;
+    case "hooks-stopped":
+      return `stopped by the hooks on node ${v.by}`;
   }
 }
 

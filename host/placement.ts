@@ -264,7 +264,8 @@ export function autoDeployment(model: PlanModel, ports: readonly number[], host 
   // its tasks there too.
   const hooked = hooks ? model.gates.flatMap((g, i) => (g.visible && (model.vectors[i] ?? []).length > 0 ? [i] : [])) : [];
   const alone = new Set(hooked.filter((g) => !synced(g)).flatMap((g) => model.vectors[g]!.flat()));
-  let next = 0;
+  // the other tasks are dealt from node2 on when node1 already has some
+  let next = alone.size > 0 && nodes.length > 1 ? 1 : 0;
   const tasks: Placed[] = names.map((name, t) => ({ name, node: alone.has(t) ? nodes[0]!.name : nodes[next++ % nodes.length]!.name, span: undefined }));
   const hookList: Placed[] = hooked.map((g) => ({ name: gateNames[g]!, node: nodes[0]!.name, span: undefined }));
   return { path: "(automatic placement)", nodes, tasks, gates: [], hooks: hookList, options: DEFAULT_OPTIONS, tasksSpan: undefined as Span | undefined };

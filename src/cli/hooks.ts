@@ -12,7 +12,7 @@ import { pathToFileURL } from "node:url";
 import type { TypeDecl } from "../frontend/model.js";
 import { baseOf, bounds } from "../backend-wasm/emit-data.js";
 import type { EnvironmentRun, EnvOffer, RunResult } from "../../host/embedded/instance.js";
-import type { Built } from "./wasm-build.js";
+import type { Generation } from "./wasm-build.js";
 import type { CommandIO } from "./command.js";
 import { DiagnosticBag } from "../frontend/diagnostics.js";
 import { Msg } from "../frontend/diagnostic-messages.js";
@@ -296,14 +296,23 @@ class HookStop {
   constructor(readonly diags: DiagnosticBag) {}
 }
 
+/** What a node adds to the runner: where each gate's hooks may run, and a signal once the environment is in place. */
+export interface HookPlacement {
+  /** Why gate g's hooks cannot run here (another node's), or undefined. */
+  readonly refuse?: (gate: number) => string | undefined;
+  /** The environment is a party of its gates and has its first offers: the tasks may start. */
+  readonly ready?: () => void;
+}
+
 export async function runWithHooks(
   hooksPath: string,
-  b: Built,
+  b: Generation,
   run: EnvironmentRun,
   steps: number,
   needLabels: boolean,
   flush: () => void,
   io: CommandIO,
+  placement: HookPlacement = {},
 ): Promise<RunResult | number> {
   const m = b.generated.manifest;
   const types = b.model.types;
@@ -410,6 +419,8 @@ export async function runWithHooks(
     for (const [name, hook] of Object.entries(hooks.gates)) {
       const g = gateByLabel.get(name.toUpperCase());
       if (g === undefined) throw fail(Msg.HookBadGate, undefined, ["hook", name, "[]", "no such visible gate"]);
+      const elsewhere = placement.refuse?.(g);
+      if (elsewhere !== undefined) throw fail(Msg.HookBadGate, g, ["hook", name, "[]", elsewhere]);
       hooked.set(g, hook ?? {});
     }
     run.enableEnvironment([...hooked.keys()]);
@@ -477,6 +488,11 @@ export async function runWithHooks(
         return 0;
       }
       setOffers();
+      if (placement.ready) {
+        const ready = placement.ready;
+        placement = { ...placement, ready: undefined };
+        ready();
+      }
       const before = run.steps;
       result = run.run(Math.min(left, 4096), needLabels);
       left -= run.steps - before;

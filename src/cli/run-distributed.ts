@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError, type CommandIO } from "./command.js";
+import { HOOKS_FAILED } from "../../host/node-engine-wasm.js";
 import { prepare, reportRuntimeError } from "./commands/explore.js";
 import { TraceChecker } from "../semantics/trace-check.js";
 import { LntRuntimeError } from "../semantics/values.js";
@@ -39,7 +40,7 @@ export interface DistributedRunOptions {
 const cli = join(dirname(fileURLToPath(import.meta.url)), "bin.js");
 
 export async function runDistributed(path: string, o: DistributedRunOptions, io: CommandIO): Promise<number> {
-  if (o.hooks !== undefined) throw new UsageError("--hooks is not supported with --nodes yet (hooks on a node are not wired)");
+  if (o.hooks !== undefined && o.check) throw new UsageError("--check cannot follow a run with --hooks yet");
   const b = await build(path, { optimize: o.optimize, root: o.root }, io);
   if (typeof b === "number") return b;
   let checker: TraceChecker | undefined;
@@ -68,16 +69,18 @@ export async function runDistributed(path: string, o: DistributedRunOptions, io:
   try {
     const outdir = join(dir, "model");
     writeOutput(outdir, b, false);
-    let d = autoDeployment(plan, await freeLoopbackPorts(o.nodes));
+    // with hooks, the visible gates are negotiated on node1, where the hook module runs once
+    const hooked = o.hooks !== undefined;
+    let d = autoDeployment(plan, await freeLoopbackPorts(o.nodes), undefined, hooked);
     let run: LiveRun;
     // The ports are free when chosen but may be taken before a node binds them (another
     // program, parallel runs): the nodes then cannot mesh, and one new set of ports is tried.
     for (let attempt = 1; ; attempt++) {
       run = new LiveRun(d, o, checker, io, traceFd);
-      await run.start(outdir);
+      await run.start(outdir, path);
       const portLost = run.result!.codes.includes(3) || /EADDRINUSE|address already in use/i.test(run.failure ?? "");
       if (!portLost || attempt === 2 || run.merge.known > 0) break;
-      d = autoDeployment(plan, await freeLoopbackPorts(o.nodes));
+      d = autoDeployment(plan, await freeLoopbackPorts(o.nodes), undefined, hooked);
     }
     return run.report();
   } finally {
@@ -123,19 +126,25 @@ class LiveRun {
     this.merge = new LiveMerge({ diags: this.diags, emit: (a) => this.take(a.label) });
   }
 
-  async start(outdir: string): Promise<void> {
+  async start(outdir: string, model: string): Promise<void> {
     const d = this.d;
+    const hooks = this.o.hooks === undefined ? [] : ["--hooks", this.o.hooks, "--model", model, ...(this.o.root !== undefined ? ["--root", this.o.root] : [])];
     this.result = await runLocalNodes({
       cli,
       deployment: d,
       dir: dirname(outdir),
       nodeArgs: (name) => {
         const i = d.nodes.findIndex((n) => n.name === name);
-        return [outdir, "--stream-actions", "--control-stdin", "--quiet", "--seed", String(this.o.seed + i)];
+        return [outdir, "--stream-actions", "--control-stdin", "--quiet", "--seed", String(this.o.seed + i), ...(i === 0 ? hooks : [])];
       },
       control: (tell) => (this.tell = tell),
       onStdout: (node, line) => this.fromNode(node, line),
-      onStderr: (_node, line) => void this.said.push(line),
+      // A node's own messages wait for the end (the failure is said once); the rest (a hook
+      // module's output, such as the address it listens on) is passed on as it comes.
+      onStderr: (_node, line) => {
+        if (line.startsWith("lntc node ")) this.said.push(line);
+        else this.io.stderr.write(line + "\n");
+      },
     });
     this.flush();
   }
@@ -224,12 +233,18 @@ class LiveRun {
     const n = `${this.printed} action${this.printed === 1 ? "" : "s"}`;
     const where = `on ${o.nodes} node${o.nodes === 1 ? "" : "s"}`;
     if (this.failure !== undefined) {
-      io.stderr.write(`${this.failure}\nrun-time error of the model after ${n} ${where}\n`);
+      // the hook runner of node1 said what the hook did; the verdict only says that it stopped the run
+      if (this.failure === HOOKS_FAILED) io.stderr.write(`the run stops: a hook misbehaved after ${n} ${where}\n`);
+      else io.stderr.write(`${this.failure}\nrun-time error of the model after ${n} ${where}\n`);
       return 1;
     }
     if (r.codes.some((c) => c !== r.codes[0])) {
       io.stderr.write(`the nodes disagree on the verdict: exit statuses ${this.d.nodes.map((n, i) => `${n.name} ${r.codes[i]}`).join(", ")}\n`);
       return 2;
+    }
+    if (r.code === 0 && [...this.verdicts.values()].some((v) => v.startsWith("stopped by the hooks"))) {
+      io.stderr.write(`stopped by the hooks after ${n} ${where}\n`);
+      return 0;
     }
     // The output has its --steps actions. The coordinator may have found the run over just
     // before the stop reached it (every node then says so): the limit still ends the output.

@@ -49,8 +49,11 @@ export interface Built {
   readonly runtime: ReadonlyMap<string, string>;
 }
 
-/** Returns the build, or the exit status after printing diagnostics. */
-export async function build(path: string, opts: BuildOptions, io: CommandIO): Promise<Built | number> {
+/** The checked model and its generated code (no Wasm): what a node's hooks need of the model. */
+export type Generation = Pick<Built, "model" | "root" | "generated">;
+
+/** The front end and the generation, or the exit status after printing diagnostics. */
+export function generateModel(path: string, rootCall: string | undefined, io: CommandIO): Generation | number {
   const result = loadModel(path, nodeHost);
   if (!result.model || result.diagnostics.hasErrors()) {
     printDiagnostics(result.diagnostics, io, { quietWarnings: true });
@@ -60,8 +63,8 @@ export async function build(path: string, opts: BuildOptions, io: CommandIO): Pr
   const diags = new DiagnosticBag();
   let root: ProcessDecl | undefined;
   let args: readonly Expr[] = [];
-  if (opts.root !== undefined) {
-    const r = checkRootCall(model, opts.root, diags);
+  if (rootCall !== undefined) {
+    const r = checkRootCall(model, rootCall, diags);
     if (!r || diags.hasErrors()) {
       printDiagnostics(diags, io, { quietWarnings: true });
       return 2;
@@ -82,6 +85,14 @@ export async function build(path: string, opts: BuildOptions, io: CommandIO): Pr
     printDiagnostics(diags, io, { quietWarnings: true });
     return 1;
   }
+  return { model, root, generated };
+}
+
+/** Returns the build, or the exit status after printing diagnostics. */
+export async function build(path: string, opts: BuildOptions, io: CommandIO): Promise<Built | number> {
+  const g = generateModel(path, opts.root, io);
+  if (typeof g === "number") return g;
+  const { model, root, generated } = g;
   let runtime: Map<string, string>;
   try {
     runtime = readRuntime();

@@ -85,13 +85,13 @@ test("bank needs hooks: a distributed run stops with the reason, not a hang", { 
   assert.match(r.stderr, /too large to enumerate/);
 });
 
-test("--check follows the merged trace with the reference semantics; --hooks is refused on nodes", { timeout: 60_000 }, async () => {
+test("--check follows the merged trace with the reference semantics; with --hooks it is refused, as in the embedded run", { timeout: 60_000 }, async () => {
   const r = await lntc(["run", "--nodes", "3", "--check", "--steps", "60", "--quiet", join(sharedModels, "buffer.lnt")]);
   assert.ok([0, 1].includes(r.code), r.stderr);
   assert.doesNotMatch(r.stderr, /--check:/);
-  const h = await lntc(["run", "--nodes", "2", "--hooks", "hooks.js", join(sharedModels, "committee.lnt")]);
+  const h = await lntc(["run", "--nodes", "2", "--check", "--hooks", "hooks.js", join(sharedModels, "committee.lnt")]);
   assert.equal(h.code, 2);
-  assert.match(h.stderr, /--hooks is not supported with --nodes/);
+  assert.match(h.stderr, /--check cannot follow a run with --hooks/);
 });
 
 test("a run-time error of the model stops every node with its position and status 1", { timeout: 60_000 }, async () => {

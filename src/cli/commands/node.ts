@@ -14,13 +14,16 @@ import { describeVerdict, exitStatus, runNode, type EngineOut, type NodeEngine, 
 import { logHeader, STREAM_PREFIX } from "../../../host/trace-log.js";
 import type { WireMessage } from "../../../host/transport.js";
 import { resolvePlacement, uniqueNames, type PlanModel } from "../../../host/placement.js";
-import { WasmEngine, WasmModel, type NodeManifest } from "../../../host/node-engine-wasm.js";
+import { HOOKS_FAILED, WasmEngine, WasmModel, type NodeManifest } from "../../../host/node-engine-wasm.js";
+import type { RunResult } from "../../../host/embedded/instance.js";
+import { generateModel } from "../wasm-build.js";
+import { runWithHooks } from "../hooks.js";
 
 export const nodeCommand: Command = {
   name: "node",
   summary: "start one node of a distributed deployment",
   help: `Usage: lntc node --deploy FILE --name NODE OUTDIR [--tls DIR] [--log FILE] [--seed S] [--steps N] [--quiet]
-                 [--stream-actions] [--control-stdin]
+                 [--stream-actions] [--control-stdin] [--hooks FILE --model MODEL.lnt [--root CALL]]
        lntc node --deploy FILE --name NODE --check-network [--tls DIR]
 
 Starts node NODE of the deployment FILE: listens on its address, connects to
@@ -39,7 +42,8 @@ Options:
   --tls DIR          mutual TLS with DIR/ca.pem, DIR/NODE.pem and DIR/NODE-key.pem
                      (certificates' common names are node names)
   --log FILE         write the actions this node takes part in (lntc trace-merge reads it)
-  --seed S           seed of this node's choices among a task's moves alone (default 1)
+  --seed S           seed of this node's manager, which draws among the rendezvous it
+                     may decide (default 1)
   --steps N          stop the whole run after N actions in all: the first node of the
                      deployment counts the actions every node logged (with its
                      quiescence probes) and stops every node with the verdict
@@ -55,9 +59,18 @@ Options:
                      input (the launcher is gone) counts as 'stop'
   --stats FILE       at the end, write JSON figures there: the time of each action this
                      node logged, protocol messages, peak RSS (for the benchmark)
+  --hooks FILE       a JS or TS hook module (docs/hooks.md) for the gates whose hooks the
+                     deployment places on this node ("hooks": gate -> node; by default
+                     where the gate is negotiated); the environment is one more party
+                     of those gates, negotiated here. A hooked gate placed elsewhere is
+                     an error. The run then also waits for the environment, as
+                     lntc run --hooks does; env.stop() ends it on every node (status 0).
+  --model FILE       with --hooks: the LNT model compiled in OUTDIR (its types convert
+                     the hooks' values; checked against OUTDIR's manifest)
+  --root CALL        with --model: the root process call it was compiled with
   --check-network    ping the other nodes instead of running a model
 
-Exit status: 0 terminated or step limit reached, 1 deadlock, a run-time error
+Exit status: 0 terminated, step limit reached or stopped by the hooks, 1 deadlock, a hook that misbehaved, a run-time error
 of the model or a bad deployment, 2 usage or I/O error, 3 peers missing at
 start-up, 4 a peer went down, 130 interrupted.`,
   options: {
@@ -72,6 +85,9 @@ start-up, 4 a peer went down, 130 interrupted.`,
     stats: { type: "string" },
     "stream-actions": { type: "boolean" },
     "control-stdin": { type: "boolean" },
+    hooks: { type: "string" },
+    model: { type: "string" },
+    root: { type: "string" },
   },
   async run(args, io) {
     const deployPath = stringOpt(args, "deploy");
@@ -117,6 +133,7 @@ start-up, 4 a peer went down, 130 interrupted.`,
         statsPath: stringOpt(args, "stats"),
         stream: boolOpt(args, "stream-actions"),
         control: boolOpt(args, "control-stdin"),
+        hooks: hooksOption(args),
       }, io);
     }
     return runCheckNetwork(d, name, tls, stringOpt(args, "log"), io);
@@ -190,7 +207,28 @@ async function runCheckNetwork(d: Deployment, name: string, tls: TlsFiles | unde
   return exitStatus(verdict);
 }
 
+/** --hooks FILE --model MODEL [--root CALL], checked together. */
+function hooksOption(args: Parameters<Command["run"]>[0]): ModelOptions["hooks"] {
+  const file = stringOpt(args, "hooks");
+  const model = stringOpt(args, "model");
+  const root = stringOpt(args, "root");
+  if (file === undefined) {
+    if (model !== undefined || root !== undefined) throw new UsageError("--model and --root go with --hooks");
+    return undefined;
+  }
+  if (model === undefined) throw new UsageError("--hooks needs --model MODEL.lnt (the model compiled in OUTDIR: its types convert the hooks' values)");
+  return { file, model, root };
+}
+
+/** The same model: what the two manifests say of tasks, gates and offer sites. */
+function sameModel(a: Pick<NodeManifest, "tasks" | "gates" | "sites">, b: Pick<NodeManifest, "tasks" | "gates" | "sites">): boolean {
+  const shape = (m: typeof a) => JSON.stringify([m.tasks.map((t) => [t.id, t.name]), m.gates.map((g) => [g.id, g.name, g.vectors]), m.sites.map((s) => [s.id, s.task, s.gate, s.types])]);
+  return shape(a) === shape(b);
+}
+
 interface ModelOptions {
+  /** The hook module of the gates whose hooks run on this node, and the model's source. */
+  readonly hooks: { readonly file: string; readonly model: string; readonly root: string | undefined } | undefined;
   readonly logPath: string | undefined;
   readonly seed: number;
   /** A bound on the run's actions in all (NodeShellOptions.steps). */
@@ -272,16 +310,6 @@ async function runModel(d: Deployment, name: string, outdir: string, tls: TlsFil
     io.stderr.write(`lntc node: cannot instantiate '${join(outdir, "model.wasm")}': ${(err as Error).message}\n`);
     return 2;
   }
-  const hash = deploymentHash(d);
-  const transport = new GrpcTransport({
-    nodes: d.nodes,
-    self: name,
-    deploymentHash: hash,
-    tls,
-    startTimeoutMs: d.options.startTimeoutMs,
-    peerTimeoutMs: d.options.peerTimeoutMs,
-    log: say,
-  });
   const nodes = d.nodes.map((n) => n.name);
   const taskNames = uniqueNames(manifest.tasks.map((t) => t.name));
   const engine = new WasmEngine(model, manifest, {
@@ -291,6 +319,54 @@ async function runModel(d: Deployment, name: string, outdir: string, tls: TlsFil
     gateNode: placement.gateNode.map((n) => (n < 0 ? undefined : nodes[n])),
     taskNames,
     seed,
+  });
+  // The hooks, when given: the environment is in place before the tasks start.
+  const stops: Promise<Verdict>[] = [];
+  let hooksDone: Promise<RunResult | number> | undefined;
+  if (mo.hooks !== undefined) {
+    const g = generateModel(mo.hooks.model, mo.hooks.root, io);
+    if (typeof g === "number") return g;
+    if (!sameModel(g.generated.manifest, manifest)) {
+      io.stderr.write(`lntc node: --model ${mo.hooks.model} is not the model compiled in '${outdir}' (its tasks, gates or offers differ)\n`);
+      return 2;
+    }
+    const self = nodes.indexOf(name);
+    const refuse = (gate: number): string | undefined => {
+      const at = placement.hookNode[gate]!;
+      if (at !== self) return `its hooks run on node ${at >= 0 ? nodes[at] : "(none)"} (the deployment's "hooks", or where the gate is negotiated), not on ${name}`;
+      // a gate that tasks take alone becomes negotiated here: every such task must be here
+      if (placement.gateNode[gate]! < 0) {
+        const away = [...new Set(plan.vectors[gate]!.flat())].filter((t) => placement.taskNode[t] !== self);
+        if (away.length > 0) return `tasks on other nodes take it too (${away.map((t) => taskNames[t]).join(", ")}): place them on ${name}`;
+      }
+      return undefined;
+    };
+    let ready: () => void = () => {};
+    const isReady = new Promise<void>((r) => (ready = r));
+    hooksDone = runWithHooks(mo.hooks.file, g, engine.environment, Infinity, false, () => {}, io, { refuse, ready });
+    const first = await Promise.race([isReady.then(() => "ready" as const), hooksDone.then(() => "done" as const)]);
+    if (first === "done") {
+      const r = await hooksDone;
+      return typeof r === "number" ? r : 1;
+    }
+    // env.stop() (or the runner's own end) stops every node; a misbehaving hook fails the run
+    stops.push(
+      hooksDone.then((r): Verdict | Promise<Verdict> => {
+        if (r === 0) return { kind: "hooks-stopped", by: name };
+        if (typeof r === "number") return { kind: "model-error", reason: HOOKS_FAILED };
+        return new Promise<Verdict>(() => {});
+      }),
+    );
+  }
+  const hash = deploymentHash(d);
+  const transport = new GrpcTransport({
+    nodes: d.nodes,
+    self: name,
+    deploymentHash: hash,
+    tls,
+    startTimeoutMs: d.options.startTimeoutMs,
+    peerTimeoutMs: d.options.peerTimeoutMs,
+    log: say,
   });
   if (logPath !== undefined) writeFileSync(logPath, "");
   // Lines are written in blocks: a write per action would cost more than the rendezvous.
@@ -307,13 +383,14 @@ async function runModel(d: Deployment, name: string, outdir: string, tls: TlsFil
   const times: number[] = [];
   const gates: string[] = [];
   const control = mo.control ? controlFromStdin(io.stdin, name, say) : undefined;
+  if (control !== undefined) stops.push(control.stop);
   const verdict = await runNode({
     transport,
     nodes,
     engine,
     say,
     ...(steps !== undefined ? { steps } : {}),
-    ...(control !== undefined ? { stop: control.stop } : {}),
+    ...(stops.length > 0 ? { stop: Promise.race(stops) } : {}),
     logHeader: logHeader(name, Buffer.from(hash).toString("hex")),
     log: (line: string) => {
       const label = line.slice(line.indexOf("\t") + 1);
@@ -332,6 +409,11 @@ async function runModel(d: Deployment, name: string, outdir: string, tls: TlsFil
     },
   });
   control?.release();
+  if (hooksDone !== undefined) {
+    // the runner returns and calls the module's close (its servers end with the run)
+    engine.finished({ end: "terminated", steps: engine.actions });
+    await hooksDone;
+  }
   if (flushTimer) clearTimeout(flushTimer);
   flush();
   if (statsPath !== undefined) {

@@ -69,7 +69,7 @@ model or --check violation, 2 usage or I/O error.`,
     const [path] = modelArg(args, "run");
     const seed = intOpt(args, "seed") ?? 1;
     const nodes = intOpt(args, "nodes", 1);
-    if (nodes !== undefined) return runDistributed(path!, { nodes, seed, steps: intOpt(args, "steps", 1) ?? 2000, trace: stringOpt(args, "trace"), quiet: boolOpt(args, "quiet"), optimize: boolOpt(args, "O"), root: stringOpt(args, "root"), check: boolOpt(args, "check"), hooks: stringOpt(args, "hooks") }, io);
+    if (nodes !== undefined) return runDistributed(path!, { nodes, seed, steps: intOpt(args, "steps", 1) ?? (stringOpt(args, "hooks") !== undefined ? Infinity : 2000), trace: stringOpt(args, "trace"), quiet: boolOpt(args, "quiet"), optimize: boolOpt(args, "O"), root: stringOpt(args, "root"), check: boolOpt(args, "check"), hooks: stringOpt(args, "hooks") }, io);
     const hooksPath = stringOpt(args, "hooks");
     // the reference semantics enumerates the values of every offer, and cannot those the environment gives
     if (hooksPath !== undefined && boolOpt(args, "check")) throw new UsageError("--check cannot follow a run with --hooks yet");
