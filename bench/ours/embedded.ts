@@ -89,9 +89,10 @@ export async function measureEmbedded(spec: ScenarioSpec, ctx: RunContext): Prom
     p50Us: Number(j["p50Us"]),
     p99Us: Number(j["p99Us"]),
     samples: Number(j["samples"]),
+    messagesPerRendezvous: Number(j["messagesPerRendezvous"]),
     rssBytes: [Number(j["maxRssBytes"])],
     wasmBytes: [wasm.length],
     ...(startupMs !== undefined ? { startupMs } : {}),
-    note: "one Wasm instance, -O; negotiation inside Wasm (no protocol messages); first action: lntc run, cache warm",
+    note: "one Wasm instance, -O; the protocol inside the Wasm, one manager, messages by calls; first action: lntc run, cache warm",
   };
 }
