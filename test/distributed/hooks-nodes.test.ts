@@ -113,7 +113,7 @@ test("lntc node refuses hooks for a gate the deployment places on another node",
   assert.match(u.stderr, /--hooks needs --model/);
 });
 
-test("examples/bank on three node processes, over HTTP: the hooks run on node1 and the account tasks elsewhere", { timeout: 60_000 }, async () => {
+test("examples/bank on three node processes, over HTTP: the hooks and the gates they take part in on node1", { timeout: 60_000 }, async () => {
   const child = spawn(process.execPath, [cliPath, "run", "--nodes", "3", join(sharedModels, "bank.lnt"), "--hooks", join(examplesDir, "bank", "hooks.ts")], {
     cwd: repoRoot,
     env: { ...process.env, BANK_PORT: "0", NO_COLOR: "1" },
