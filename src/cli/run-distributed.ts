@@ -12,6 +12,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError, type CommandIO } from "./command.js";
 import { HOOKS_FAILED } from "../../host/node-engine-wasm.js";
+import type { ErrorSite } from "../backend-wasm/emit-expr.js";
+import { codeString } from "../frontend/diagnostics.js";
+import { formatPosition } from "../frontend/source.js";
 import { prepare, reportRuntimeError } from "./commands/explore.js";
 import { TraceChecker } from "../semantics/trace-check.js";
 import { LntRuntimeError } from "../semantics/values.js";
@@ -76,7 +79,7 @@ export async function runDistributed(path: string, o: DistributedRunOptions, io:
     // The ports are free when chosen but may be taken before a node binds them (another
     // program, parallel runs): the nodes then cannot mesh, and one new set of ports is tried.
     for (let attempt = 1; ; attempt++) {
-      run = new LiveRun(d, o, checker, io, traceFd);
+      run = new LiveRun(d, b.generated.errorSites, o, checker, io, traceFd);
       await run.start(outdir, path);
       const portLost = run.result!.codes.includes(3) || /EADDRINUSE|address already in use/i.test(run.failure ?? "");
       if (!portLost || attempt === 2 || run.merge.known > 0) break;
@@ -118,6 +121,7 @@ class LiveRun {
 
   constructor(
     private readonly d: Deployment,
+    private readonly errorSites: readonly ErrorSite[],
     private readonly o: DistributedRunOptions,
     private readonly checker: TraceChecker | undefined,
     private readonly io: CommandIO,
@@ -214,6 +218,23 @@ class LiveRun {
     this.out = this.traceBuf = "";
   }
 
+  /**
+   * A node's run-time error, `FILE:LINE:COL: error LNTnnnn: message`, printed as the
+   * embedded run prints it (with the source line), when it names one of the model's error
+   * sites; as the node said it otherwise.
+   */
+  private printFailure(failure: string): void {
+    const m = /^(.*:\d+:\d+): error (LNT\d+): (.*)$/s.exec(failure);
+    const site = m ? this.errorSites.find((e) => codeString(e.msg.code) === m[2] && e.span !== undefined && formatPosition(e.span) === m[1]) : undefined;
+    if (!m || !site) {
+      this.io.stderr.write(failure + "\n");
+      return;
+    }
+    const diags = new DiagnosticBag();
+    diags.push({ code: m[2]!, severity: "error", message: m[3]!, span: site.span, related: [] });
+    printDiagnostics(diags, this.io);
+  }
+
   /** Once every node has exited: what the run prints at its end, and its exit status. */
   report(): number {
     const io = this.io;
@@ -235,7 +256,10 @@ class LiveRun {
     if (this.failure !== undefined) {
       // the hook runner of node1 said what the hook did; the verdict only says that it stopped the run
       if (this.failure === HOOKS_FAILED) io.stderr.write(`the run stops: a hook misbehaved after ${n} ${where}\n`);
-      else io.stderr.write(`${this.failure}\nrun-time error of the model after ${n} ${where}\n`);
+      else {
+        this.printFailure(this.failure);
+        io.stderr.write(`run-time error of the model after ${n} ${where}\n`);
+      }
       return 1;
     }
     if (r.codes.some((c) => c !== r.codes[0])) {

@@ -119,7 +119,8 @@ test("a run-time error of the model stops every node with its position and statu
   );
   const r = await lntc(["run", "--nodes", "2", model]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /overflow\.lnt:6:25: .*LNT6002/);
+  // as the embedded run prints it: the message, then the source line with a caret
+  assert.match(r.stderr, /overflow\.lnt:6:25: error: value 4294967296 is out of the bounds of type nat .*\[LNT6002\]\n.*\n6 \|.*n := n \+ 1/);
   assert.equal(r.stdout.trim().split("\n").length, 3);
 });
 
