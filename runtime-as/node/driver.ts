@@ -347,7 +347,7 @@ export class Driver {
       }
     }
     if (offers.length != n) offers.length = n;
-    this.lastOffers[t] = offers;
+    if (!reuse) this.lastOffers[t] = offers;
     this.reusable[t] = n > 0 && exclusive;
     this.mayEnd[t] = mayEnd;
     this.effects(this.sides[t]!.offer(offers, false), t);

@@ -300,7 +300,11 @@ export class ManagerSide {
 
   private consumeOne(task: i32, step: i32): void {
     const rd = this.ready[task];
-    if (rd !== null && rd.step == step) this.ready[task] = null;
+    if (rd !== null && rd.step == step) {
+      // a READY kept here is the newest step heard of its task: hearing its step changes nothing
+      this.ready[task] = null;
+      return;
+    }
     this.hear(task, step);
   }
 
