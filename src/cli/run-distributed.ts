@@ -6,7 +6,7 @@
 // --steps actions in all, it asks the nodes to stop, and they all exit with the verdict
 // "step limit reached". Exit statuses are the embedded run's.
 
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,6 +44,15 @@ const cli = join(dirname(fileURLToPath(import.meta.url)), "bin.js");
 
 export async function runDistributed(path: string, o: DistributedRunOptions, io: CommandIO): Promise<number> {
   if (o.hooks !== undefined && o.check) throw new UsageError("--check cannot follow a run with --hooks yet");
+  if (o.hooks !== undefined) {
+    // said once here, rather than by node1 after the other nodes were started
+    try {
+      accessSync(o.hooks, constants.R_OK);
+    } catch (err) {
+      io.stderr.write(`lntc run: cannot read the hook module '${o.hooks}': ${(err as Error).message}\n`);
+      return 2;
+    }
+  }
   const b = await build(path, { optimize: o.optimize, root: o.root }, io);
   if (typeof b === "number") return b;
   let checker: TraceChecker | undefined;
@@ -81,7 +90,9 @@ export async function runDistributed(path: string, o: DistributedRunOptions, io:
     for (let attempt = 1; ; attempt++) {
       run = new LiveRun(d, b.generated.errorSites, o, checker, io, traceFd);
       await run.start(outdir, path);
-      const portLost = run.result!.codes.includes(3) || /EADDRINUSE|address already in use/i.test(run.failure ?? "");
+      // a node that stopped at once with the model's or the hooks' fault (status 1) is not a port problem
+      const codes = run.result!.codes;
+      const portLost = (codes.includes(3) && !codes.includes(1)) || /EADDRINUSE|address already in use/i.test(run.failure ?? "");
       if (!portLost || attempt === 2 || run.merge.known > 0) break;
       d = autoDeployment(plan, await freeLoopbackPorts(o.nodes), undefined, hooked);
     }
@@ -260,6 +271,10 @@ class LiveRun {
         this.printFailure(this.failure);
         io.stderr.write(`run-time error of the model after ${n} ${where}\n`);
       }
+      return 1;
+    }
+    if (r.codes.includes(1) && r.codes.every((c) => c === 1 || c === 3)) {
+      io.stderr.write(`${this.d.nodes.filter((_, i) => r.codes[i] === 1).map((n) => n.name).join(", ")} stopped before every node was up (said above); the others gave up waiting\n`);
       return 1;
     }
     if (r.codes.some((c) => c !== r.codes[0])) {
