@@ -273,7 +273,7 @@ class LiveRun {
       }
       return 1;
     }
-    if (r.codes.includes(1) && r.codes.every((c) => c === 1 || c === 3)) {
+    if (r.codes.includes(1) && r.codes.includes(3) && r.codes.every((c) => c === 1 || c === 3)) {
       io.stderr.write(`${this.d.nodes.filter((_, i) => r.codes[i] === 1).map((n) => n.name).join(", ")} stopped before every node was up (said above); the others gave up waiting\n`);
       return 1;
     }

@@ -150,3 +150,13 @@ test("examples/bank on three node processes, over HTTP: the hooks and the gates 
   }
   assert.match(stdout, /^REQUEST !1 !DEPOSIT \(50\)\nREPLY !1 !OK \(50\)\nREQUEST !1 !WITHDRAW \(80\)\nREPLY !1 !REFUSED \("insufficient funds"\)\n/);
 });
+
+test("a hook module that cannot be used stops the run: unreadable at once (status 2), a bad gate from node1 (status 1)", () => {
+  const missing = runCli(["run", "--nodes", "2", join(dir, "hn.lnt"), "--hooks", join(dir, "missing.mjs")]);
+  assert.equal(missing.status, 2, missing.stderr);
+  assert.match(missing.stderr, /cannot read the hook module/);
+  const r = run("nogate", `export default function () { return { gates: { NOPE: {} } }; }`);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /hook on gate 'NOPE' .*no such visible gate \[LNT7008\]/);
+  assert.match(r.stderr, /node1 stopped before every node was up/);
+});
