@@ -54,6 +54,8 @@ export interface LocalNodesOptions {
    * is closed.
    */
   readonly control?: (tell: (node: string, line: string) => void) => void;
+  /** A node exited (its status, -1 if killed by a signal), while others may still run. */
+  readonly onExit?: (node: string, code: number) => void;
 }
 
 export interface LocalNodesResult {
@@ -91,7 +93,10 @@ export async function runLocalNodes(o: LocalNodesOptions): Promise<LocalNodesRes
     c.stdin?.on("error", () => {});
     return c;
   });
-  const closed = children.map((c) => new Promise<number>((resolve) => c.once("close", (code) => resolve(code ?? -1))));
+  const closed = children.map((c, i) => new Promise<number>((resolve) => c.once("close", (code) => {
+    o.onExit?.(o.deployment.nodes[i]!.name, code ?? -1);
+    resolve(code ?? -1);
+  })));
   o.control?.((node, line) => {
     const c = children[o.deployment.nodes.findIndex((n) => n.name === node)];
     if (c?.stdin && c.exitCode === null && !c.stdin.destroyed) c.stdin.write(line + "\n");

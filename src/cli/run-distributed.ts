@@ -153,6 +153,13 @@ class LiveRun {
         return [outdir, "--stream-actions", "--control-stdin", "--quiet", "--seed", String(this.o.seed + i), ...(i === 0 ? hooks : [])];
       },
       control: (tell) => (this.tell = tell),
+      // A node that stops with a fault before any action (a hook module that fails to
+      // load) would leave the others waiting for it until their start-up timeout.
+      onExit: (node, code) => {
+        if ((code === 1 || code === 2) && this.merge.known === 0 && !this.verdicts.has(node)) {
+          for (const n of d.nodes) if (n.name !== node) this.tell?.(n.name, "stop");
+        }
+      },
       onStdout: (node, line) => this.fromNode(node, line),
       // A node's own messages wait for the end (the failure is said once); the rest (a hook
       // module's output, such as the address it listens on) is passed on as it comes.
@@ -273,8 +280,8 @@ class LiveRun {
       }
       return 1;
     }
-    if (r.codes.includes(1) && r.codes.includes(3) && r.codes.every((c) => c === 1 || c === 3)) {
-      io.stderr.write(`${this.d.nodes.filter((_, i) => r.codes[i] === 1).map((n) => n.name).join(", ")} stopped before every node was up (said above); the others gave up waiting\n`);
+    if (r.codes.includes(1) && r.codes.some((c) => c === 3 || c === 130) && r.codes.every((c) => c === 1 || c === 3 || c === 130)) {
+      io.stderr.write(`${this.d.nodes.filter((_, i) => r.codes[i] === 1).map((n) => n.name).join(", ")} stopped before every node was up (said above); the others were stopped\n`);
       return 1;
     }
     if (r.codes.some((c) => c !== r.codes[0])) {

@@ -39,7 +39,9 @@ writeFileSync(join(dir, "hn.lnt"), MODEL);
 function run(name: string, source: string, extra: string[] = []) {
   const file = join(dir, `${name}.mjs`);
   writeFileSync(file, source);
-  return runCli(["run", "--nodes", "2", join(dir, "hn.lnt"), "--hooks", file, ...extra], { timeoutMs: 60_000 });
+  const t0 = Date.now();
+  const r = runCli(["run", "--nodes", "2", join(dir, "hn.lnt"), "--hooks", file, ...extra], { timeoutMs: 60_000 });
+  return { ...r, ms: Date.now() - t0 };
 }
 
 test("across two nodes: supply gives the value no task emits, accept refuses, onAction is told, env.stop() ends every node", () => {
@@ -159,4 +161,6 @@ test("a hook module that cannot be used stops the run: unreadable at once (statu
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /hook on gate 'NOPE' .*no such visible gate \[LNT7008\]/);
   assert.match(r.stderr, /node1 stopped before every node was up/);
+  // the other node is stopped at once, not after its start-up timeout (10 s)
+  assert.ok(r.ms < 8_000, `${r.ms} ms`);
 });
