@@ -77,6 +77,8 @@ export class ExprEmitter {
     switch (e.kind) {
       case "var":
         return R(e.variable);
+      case "entry":
+        return R(e.copy);
       case "literal":
         return literal(e.value, e.type);
       case "lazy":

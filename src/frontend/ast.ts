@@ -330,6 +330,13 @@ export type Expr =
   | { readonly kind: "binary"; readonly op: Ident; readonly left: Expr; readonly right: Expr; readonly span: Span }
   | { readonly kind: "unary"; readonly op: Ident; readonly operand: Expr; readonly span: Span }
   | { readonly kind: "field"; readonly target: Expr; readonly field: Ident; readonly span: Span }
+  /**
+   * `X.in` / `X.out` (`qualifier.key` is "in" or "out"): the value of parameter X
+   * when its function or process was called / when it ends; meaningful only in an
+   * `ensure` clause, which the checker enforces. `in` and `out` are reserved, so
+   * no record field can be named so.
+   */
+  | { readonly kind: "qualified"; readonly target: Expr; readonly qualifier: Ident; readonly span: Span }
   /** `E.{f -> V, ...}` (also the old `=>`). */
   | { readonly kind: "update"; readonly target: Expr; readonly updates: readonly FieldUpdate[]; readonly span: Span }
   | { readonly kind: "index"; readonly target: Expr; readonly index: Expr; readonly span: Span }

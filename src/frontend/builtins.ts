@@ -29,6 +29,7 @@ export function defineBuiltin(
     result,
     exceptions: [],
     requires: [],
+    entryCopies: [],
     ensures: [],
     body: undefined,
     builtin,

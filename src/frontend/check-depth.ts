@@ -30,9 +30,10 @@ function deepExprIn(s: A.Stmt): A.Expr | undefined {
         expr(e.operand, d + 1);
         break;
       case "field":
+      case "qualified":
       case "of":
       case "paren":
-        expr(e.kind === "field" ? e.target : e.expr, d + 1);
+        expr(e.kind === "field" || e.kind === "qualified" ? e.target : e.expr, d + 1);
         break;
       case "update":
         expr(e.target, d + 1);

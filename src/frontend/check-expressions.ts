@@ -7,7 +7,7 @@
 
 import type * as A from "./ast.js";
 import type * as M from "./model.js";
-import { Msg } from "./diagnostic-messages.js";
+import { Msg, type DiagnosticMessage } from "./diagnostic-messages.js";
 import { parseBig } from "./builtins.js";
 import type { BodyContext, Callable } from "./scopes.js";
 import { lookupType } from "./check-types.js";
@@ -216,6 +216,10 @@ function computePoss(cx: BodyContext, e: A.Expr): Poss {
       const m = new Map<M.TypeDecl, number>();
       for (const { cost, type } of typesWithField(cx, possibleTypes(cx, e.target), e.field.text).values()) addPoss(m, type, cost);
       return m;
+    }
+    case "qualified": {
+      const v = qualifiedParam(cx, e, false);
+      return v ? new Map([[v.type, 0]]) : "err";
     }
     case "update": {
       const p = possibleTypes(cx, e.target);
@@ -431,6 +435,13 @@ export function checkExpr(cx: BodyContext, e: A.Expr, expected: M.TypeDecl | und
       }
       return mismatch(cx, e.expr, t, ip);
     }
+    case "qualified": {
+      const v = qualifiedParam(cx, e, true);
+      if (!v) return undefined;
+      if (expected && v.type !== expected) return mismatch(cx, e, expected, p);
+      if (e.qualifier.key === "out") return { kind: "var", variable: v, type: v.type, span: e.span };
+      return { kind: "entry", variable: v, copy: cx.entryCopy(v), type: v.type, span: e.span };
+    }
     case "field": {
       const t = pick();
       if (!t) return undefined;
@@ -515,6 +526,31 @@ export function checkExpr(cx: BodyContext, e: A.Expr, expected: M.TypeDecl | und
       return ok ? { kind: "collection", elements, type: t, span: e.span } : undefined;
     }
   }
+}
+
+/**
+ * The parameter `X` of `X.in` / `X.out`, when the qualifier is allowed there:
+ * in an `ensure` clause, `.in` on an `in out` or `in var` parameter, `.out` on
+ * an `out`, `in out` or `in var` one (TRAIAN 3.15's rules). With `report`, says
+ * why not (and warns of `.out` on `in var`).
+ */
+function qualifiedParam(cx: BodyContext, e: Extract<A.Expr, { kind: "qualified" }>, report: boolean): M.VarDecl | undefined {
+  const q = e.qualifier.key;
+  const fail = (msg: DiagnosticMessage, args: string[]): undefined => {
+    if (report) cx.diags.add(msg, e.span, args);
+    return undefined;
+  };
+  if (!cx.inEnsure || cx.owner.kind === "global") return fail(Msg.QualifierOutsideEnsure, [q]);
+  const v = e.target.kind === "name" ? cx.vars.lookup(e.target.name.key) : undefined;
+  const mode = v && cx.paramModes.get(v);
+  if (!v || !mode) {
+    const what = e.target.kind === "name" ? `'${e.target.name.text}'` : "this expression";
+    return fail(Msg.QualifierNotParameter, [q, cx.owner.name, what]);
+  }
+  if (mode === "in") return fail(Msg.QualifierOnInParam, [v.name, q]);
+  if (mode === "out" && q === "in") return fail(Msg.EntryOfOutParam, [v.name]);
+  if (report && mode === "in var" && q === "out") cx.diags.add(Msg.OutOfInVarParam, e.span, [v.name]);
+  return v;
 }
 
 function fieldName(t: M.TypeDecl, field: string): string {

@@ -60,7 +60,10 @@ export function checkModules(modules: readonly A.Module[], diags: DiagnosticBag)
     declareParams(cx, fn.params, def.params);
     for (const gt of fn.exceptions) cx.gates.declare(gt.name.toLowerCase(), gt);
     (fn.requires as M.Expr[]).push(...conditions(cx, def.requires));
+    cx.inEnsure = true;
     (fn.ensures as M.Expr[]).push(...conditions(cx, def.ensures));
+    cx.inEnsure = false;
+    (fn.entryCopies as M.EntryCopy[]).push(...[...cx.entryCopies].map(([param, copy]) => ({ param, copy })));
     if (def.body) fn.body = checkStmt(cx, def.body);
     failure ??= cx.firstFailure;
   }
@@ -70,7 +73,10 @@ export function checkModules(modules: readonly A.Module[], diags: DiagnosticBag)
     declareParams(cx, proc.params, def.params);
     for (const gt of proc.gates) cx.gates.declare(gt.name.toLowerCase(), gt);
     (proc.requires as M.Expr[]).push(...conditions(cx, def.requires));
+    cx.inEnsure = true;
     (proc.ensures as M.Expr[]).push(...conditions(cx, def.ensures));
+    cx.inEnsure = false;
+    (proc.entryCopies as M.EntryCopy[]).push(...[...cx.entryCopies].map(([param, copy]) => ({ param, copy })));
     // A `!virtual` process has no body: it does nothing.
     proc.body = def.body ? checkStmt(cx, def.body) : { kind: "null", span: def.name.span };
     failure ??= cx.firstFailure;
@@ -203,6 +209,7 @@ function declareFunctions(g: Globals, modules: readonly A.Module[]): Map<M.Funct
         result,
         exceptions: gateDecls(g, d.exceptions, true),
         requires: [],
+        entryCopies: [],
         ensures: [],
         body: undefined,
         builtin: undefined,
@@ -250,6 +257,7 @@ function declareProcesses(g: Globals, modules: readonly A.Module[]): Map<M.Proce
         hiddenGates: [],
         params,
         requires: [],
+        entryCopies: [],
         ensures: [],
         body: { kind: "null", span: d.name.span },
         variables,

@@ -122,6 +122,11 @@ export const Msg = {
   OfferModeMismatch: e(3029, "'!?{0}' is not an offer: write '!{0}' to send or '?{0}' to receive"),
   UnusedParameter: w(3030, "parameter '{0}' is never used"),
   WrittenHere: { code: 3031, severity: "note", text: "'{0}' is written here" },
+  QualifierOutsideEnsure: e(3032, "'.{0}' is only allowed in an 'ensure' clause, on a parameter (its value at entry or at exit)"),
+  QualifierNotParameter: e(3033, "'.{0}' qualifies a parameter of '{1}': {2} is not one"),
+  QualifierOnInParam: e(3034, "'{0}' is an 'in' parameter: it never changes, so '.{1}' is meaningless; write '{0}'"),
+  EntryOfOutParam: e(3035, "'{0}' is an 'out' parameter: it has no value at entry, so '{0}.in' is meaningless"),
+  OutOfInVarParam: w(3036, "dubious '.out' qualifier for 'in var' parameter '{0}': the caller never sees its final value"),
 
   // ---- 4000-4999: modules, files and the command line --------------------
   CannotRead: e(4001, "cannot read '{0}': {1}"),

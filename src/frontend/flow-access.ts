@@ -16,6 +16,8 @@ function inExpr(e: Expr, v: VarDecl): Span | undefined {
   switch (e.kind) {
     case "var":
       return e.variable === v ? e.span : undefined;
+    case "entry":
+      return e.variable === v || e.copy === v ? e.span : undefined;
     case "literal":
       return undefined;
     case "call":

@@ -129,6 +129,8 @@ export class AssignmentFlow {
   expr(e: Expr, st: Bits): void {
     switch (e.kind) {
       case "var":
+      case "entry":
+        // `X.in` reads the parameter as the unit was called: a use of X, always assigned.
         this.read(e.variable, e.span, st);
         return;
       case "literal":

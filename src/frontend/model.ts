@@ -144,6 +144,8 @@ export interface FunctionDecl {
   readonly exceptions: readonly GateDecl[];
   readonly requires: readonly Expr[];
   readonly ensures: readonly Expr[];
+  /** The parameters whose entry value an `ensure` reads (`X.in`): copied at entry. */
+  readonly entryCopies: readonly EntryCopy[];
   body: Stmt | undefined;
   readonly builtin: Builtin | undefined;
   /** Parameters first (in order), then every local, each with its index. */
@@ -199,6 +201,8 @@ export interface ProcessDecl {
   readonly params: readonly ParamDecl[];
   readonly requires: readonly Expr[];
   readonly ensures: readonly Expr[];
+  /** The parameters whose entry value an `ensure` reads (`X.in`): copied at entry. */
+  readonly entryCopies: readonly EntryCopy[];
   body: Stmt;
   /** Parameters first (in order), then every local, each with its index. */
   readonly variables: VarDecl[];
@@ -215,6 +219,12 @@ interface ExprBase {
 
 export type Expr =
   | (ExprBase & { readonly kind: "var"; readonly variable: VarDecl })
+  /**
+   * `X.in` in an `ensure` clause: the value parameter `variable` had when its
+   * function or process was called, kept in `copy`, a hidden variable of the
+   * unit set at entry (see `EntryCopy`). `X.out` and a plain `X` are `var`.
+   */
+  | (ExprBase & { readonly kind: "entry"; readonly variable: VarDecl; readonly copy: VarDecl })
   /** nat and int literals are bigints, reals numbers, chars and strings strings, `true`/`false` booleans. */
   | (ExprBase & { readonly kind: "literal"; readonly value: bigint | number | string | boolean })
   | (ExprBase & { readonly kind: "call"; readonly fn: FunctionDecl; readonly args: readonly Expr[]; readonly exceptions: readonly GateDecl[] })
@@ -345,4 +355,10 @@ export interface Model {
   readonly predefined: Predefined;
   /** `MAIN` (any case) when declared; a stage may take another root from the user. */
   readonly root: ProcessDecl | undefined;
+}
+
+/** A parameter's value at entry, copied into a hidden variable of its unit for `X.in`. */
+export interface EntryCopy {
+  readonly param: VarDecl;
+  readonly copy: VarDecl;
 }

@@ -152,7 +152,8 @@ function parsePostfix(p: Parser): Expr {
         p.expected("a field name");
         return e;
       }
-      e = { kind: "field", target: e, field, span: p.span(e.span.start, field.span.end) };
+      const span = p.span(e.span.start, field.span.end);
+      e = field.key === "in" || field.key === "out" ? { kind: "qualified", target: e, qualifier: field, span } : { kind: "field", target: e, field, span };
     } else if (p.isPunct(".{")) {
       p.advance();
       const updates: FieldUpdate[] = [];

@@ -146,6 +146,10 @@ export class BodyContext {
   firstFailure: Span | undefined;
   /** Possible types of expressions and patterns, computed once per syntax node. */
   readonly possCache = new WeakMap<object, unknown>();
+  /** True while the unit's `ensure` clauses are checked: only there may `X.in` / `X.out` appear. */
+  inEnsure = false;
+  /** The hidden variable holding each parameter's entry value, for `X.in`. */
+  readonly entryCopies = new Map<M.VarDecl, M.VarDecl>();
 
   constructor(
     readonly g: Globals,
@@ -171,6 +175,19 @@ export class BodyContext {
     const v: M.VarDecl = { name: name.text, span: name.span, type, index: this.variables.length };
     this.variables.push(v);
     return v;
+  }
+
+  /** The hidden variable that keeps parameter `param`'s value at entry (one per parameter). */
+  entryCopy(param: M.VarDecl): M.VarDecl {
+    let c = this.entryCopies.get(param);
+    if (!c) {
+      // `.in` in its name: never a source identifier, so never found by a lookup;
+      // no span: made up by the checker, never reported unused.
+      c = { name: `${param.name}.in`, span: undefined, type: param.type, index: this.variables.length };
+      this.variables.push(c);
+      this.entryCopies.set(param, c);
+    }
+    return c;
   }
 
   newLabel(name: A.Ident): M.LoopLabel {

@@ -56,6 +56,11 @@ export function evalExpr(e: Expr, f: Frame, exc: ExcEnv): Value {
       if (v === undefined) throw new LntRuntimeError(Msg.UnassignedVariable, e.span, [e.variable.name]);
       return v;
     }
+    case "entry": {
+      const v = f[e.copy.index];
+      if (v === undefined) throw new InternalError(`'${e.variable.name}.in' read before its entry value was kept`, e.span);
+      return v;
+    }
     case "literal": {
       const v = e.value;
       // Not checked against the type's bounds: the checker does, and `-8` is

@@ -64,6 +64,7 @@ export function readsOf(e: Expr | undefined): VarSet {
   const walk = (x: Expr): void => {
     switch (x.kind) {
       case "var": acc.add(x.variable.index); break;
+      case "entry": acc.add(x.copy.index); break;
       case "literal": break;
       case "call": x.args.forEach(walk); break;
       case "ctor": x.args.forEach(walk); break;

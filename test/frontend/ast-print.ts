@@ -17,6 +17,7 @@ export function showExpr(e: Expr): string {
     case "binary": return `(${e.op.text} ${showExpr(e.left)} ${showExpr(e.right)})`;
     case "unary": return `(${e.op.text} ${showExpr(e.operand)})`;
     case "field": return `(. ${showExpr(e.target)} ${id(e.field)})`;
+    case "qualified": return `(.${id(e.qualifier)} ${showExpr(e.target)})`;
     case "update": return `(.{} ${showExpr(e.target)}${e.updates.map((u) => ` ${id(u.field)}=${showExpr(u.value)}`).join("")})`;
     case "index": return `([] ${showExpr(e.target)} ${showExpr(e.index)})`;
     case "of": return `(of ${showExpr(e.expr)} ${id(e.type)})`;

@@ -739,3 +739,87 @@ test("using a definition of a module one does not import (even indirectly) is wa
     "a.lnt:2: 'g' is defined in module 'b', which module 'a' does not import",
   ]);
 });
+
+test("ensure: X.in is the entry value (an entry node on a hidden copy), X.out and a plain X the value at exit", () => {
+  const m = ok(`
+function incr (in out x: nat, in var y: nat, out z: nat) is
+   ensure x.out == x.in + 1;
+   ensure x == x.in + 1;
+   ensure z.out == y.in;
+   y := y + 1;
+   x := x + 1;
+   z := y - 1
+end function
+process step [G: C] (in out n: nat) is
+   ensure n.out > n.in;
+   G (!n);
+   n := n + 1
+end process`);
+  const f = fn(m, "incr");
+  const kinds = (e: M.Expr): string[] => (e.kind === "call" ? e.args.flatMap(kinds) : [`${e.kind}:${e.kind === "var" || e.kind === "entry" ? e.variable.name : ""}`]);
+  assert.deepEqual(f.ensures.map(kinds), [["var:x", "entry:x", "literal:"], ["var:x", "entry:x", "literal:"], ["var:z", "entry:y"]]);
+  // One copy per parameter, after the parameters, with no span (never reported unused).
+  assert.deepEqual(f.entryCopies.map((c) => [c.param.name, c.copy.name, c.copy.index, c.copy.span]), [["x", "x.in", 3, undefined], ["y", "y.in", 4, undefined]]);
+  const entry = f.ensures[0]!.kind === "call" ? f.ensures[0]!.args[1]! : undefined;
+  assert.ok(entry?.kind === "call" && entry.args[0]!.kind === "entry" && entry.args[0]!.copy === f.entryCopies[0]!.copy);
+  assert.deepEqual(proc(m, "step").entryCopies.map((c) => c.copy.name), ["n.in"]);
+});
+
+test("ensure: misplaced .in / .out qualifiers are errors with their own codes", () => {
+  rejects(`
+function f (in out x: nat) is
+   require x.in > 0; -- @e
+   x := x + 1
+end function`, "LNT3032", ["'.in'", "ensure"]);
+  rejects(`
+function f (in out x: nat) is
+   x := x.out + 1 -- @e
+end function`, "LNT3032", ["'.out'", "ensure"]);
+  rejects(`
+process P [G: C] (in out n: nat) is
+   G (!n.in); -- @e
+   n := 1
+end process`, "LNT3032", ["'.in'"]);
+  rejects(`
+function f (in out x: nat) is
+   ensure x == y.in; -- @e
+   x := x + 1
+end function`, "LNT3033", ["'y'", "parameter of 'f'"]);
+  rejects(`
+function f (in out x: nat) is
+   ensure (x + 1).in > 0; -- @e
+   x := x + 1
+end function`, "LNT3033", ["this expression"]);
+  rejects(`
+function f (a: nat, in out x: nat) is
+   ensure x == a.in; -- @e
+   x := x + a
+end function`, "LNT3034", ["'a'", "'in' parameter"]);
+  rejects(`
+function f (in out x: nat) is
+   var a: nat in
+      a := 1;
+      x := x + a
+   end var
+end function
+function g (in x: nat): nat is
+   ensure x.out == 1; -- @e
+   return x
+end function`, "LNT3034", ["'x'", "'.out'"]);
+  rejects(`
+function f (out z: nat) is
+   ensure z.in == 0; -- @e
+   z := 1
+end function`, "LNT3035", ["'z'", "no value at entry"]);
+});
+
+test("ensure: '.out' on an 'in var' parameter is accepted with a warning", () => {
+  const { r } = load(`
+function f (in var y: nat): nat is
+   ensure y.out > y.in;
+   y := y + 1;
+   return y
+end function`);
+  assert.ok(r.model);
+  assert.deepEqual(r.diagnostics.items.map((d) => `${d.code}:${lineOf(d)}`), ["LNT3036:5"]);
+});

@@ -67,7 +67,8 @@ function show(e: E): string {
     case "call":
       return `(${e.f}${e.args.map((a) => " " + show(a)).join("")})`;
     case "field":
-      return `(. ${show(e.e)} ${e.f})`;
+      // `.in` / `.out` parse as qualifiers, printed as such.
+      return e.f === "in" || e.f === "out" ? `(.${e.f} ${show(e.e)})` : `(. ${show(e.e)} ${e.f})`;
     case "un":
       return `(${e.op} ${show(e.e)})`;
     case "bin":
@@ -103,6 +104,7 @@ function unparen(e: Expr): Expr {
     case "unary":
       return { ...e, operand: unparen(e.operand) };
     case "field":
+    case "qualified":
       return { ...e, target: unparen(e.target) };
     case "apply":
       return { ...e, args: e.args.map((a) => (a.kind === "in" ? { ...a, expr: unparen(a.expr) } : a)) };

@@ -183,7 +183,7 @@ function h (x: nat): nat !implementedby "H" !external is end function end module
   const g = m.definitions[0]!;
   if (g.kind !== "function") assert.fail();
   assert.deepEqual(g.requires.map(showExpr), ["(> x 0)", "y"]);
-  assert.deepEqual(g.ensures.map(showExpr), ["(> (. g out) 0)"]);
+  assert.deepEqual(g.ensures.map(showExpr), ["(> (.out g) 0)"]);
   const h = m.definitions[1]!;
   if (h.kind !== "function") assert.fail();
   assert.deepEqual(h.pragmas.map((p) => [p.name.text, p.value?.kind]), [["implementedby", "string"], ["external", undefined]]);
@@ -335,7 +335,10 @@ const EXPRESSIONS: ReadonlyArray<readonly [string, string]> = [
   ["and", "and"],
   ["not", "not"],
   ["f (and, or)", "(f and or)"],
-  ["x.in", "(. x in)"],
+  // `.in` / `.out` are qualifiers (for `ensure`), not fields: `in` and `out` are reserved.
+  ["x.in", "(.in x)"],
+  ["x.OUT", "(.OUT x)"],
+  ["r.f.in > x.out", "(> (.in (. r f)) (.out x))"],
 ];
 
 test("every expression form and the precedence table", () => {
