@@ -25,7 +25,7 @@ import type { Span } from "../frontend/source.js";
 import { Msg } from "../frontend/diagnostic-messages.js";
 import { InternalError } from "../frontend/diagnostics.js";
 import { LntRuntimeError, equals, formatLabel, keyOf, type Value } from "./values.js";
-import { Raise, evalExpr, execCall, matchPattern, selectMatch, valuesOf, type ExcEnv, type Frame } from "./evaluate.js";
+import { Raise, checkEnsures, evalExpr, execCall, matchPattern, selectMatch, valuesOf, type ExcEnv, type Frame } from "./evaluate.js";
 import { intersect, livenessOf, minus, writesOf, type VarSet } from "./liveness.js";
 
 type S<K extends Stmt["kind"]> = Extract<Stmt, { kind: K }>;
@@ -345,6 +345,7 @@ export function normalise(t: Thread, raised?: Raise): Thread {
           k.pop();
           continue;
         case RET: {
+          checkEnsures(proc, frame, exc());
           own();
           k.pop();
           const callee = frame;
@@ -460,10 +461,14 @@ export function normalise(t: Thread, raised?: Raise): Thread {
           });
           const calleeExc = excEnv(callee, ngenv);
           for (const r of callee.requires) if (evalExpr(r, nf, calleeExc) !== true) throw new LntRuntimeError(Msg.RequireFailed, s.span, [callee.name]);
+          for (const c of callee.entryCopies) nf[c.copy.index] = nf[c.param.index];
           own();
           k.pop();
           const top = k[k.length - 1];
-          const tail = top === undefined ? t.keep === null : top.op === RET && top.outs.length === 0;
+          // A call that ends its caller reuses the caller's return, unless one of
+          // the two has `ensure` clauses, checked on its own frame when it ends.
+          const tail = callee.ensures.length === 0 && proc.ensures.length === 0 &&
+            (top === undefined ? t.keep === null : top.op === RET && top.outs.length === 0);
           if (!tail) k.push({ op: RET, proc, frame, genv, outs, call: s });
           proc = callee;
           frame = nf;

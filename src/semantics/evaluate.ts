@@ -275,8 +275,12 @@ export function callFunction(fn: FunctionDecl, args: readonly (Value | undefined
   depth++;
   try {
     for (const r of fn.requires) if (evalExpr(r, frame, exc) !== true) throw new LntRuntimeError(Msg.RequireFailed, r.span, [fn.name]);
+    for (const c of fn.entryCopies) frame[c.copy.index] = frame[c.param.index];
     const ctl: Ctl = { breakLabel: -1, ret: undefined };
     execStmt(fn.body, frame, exc, ctl);
+    // Checked on a normal return only: an exception is not a return, and a
+    // function that ends without its value is the caller's error to report.
+    if (!fn.result || ctl.ret !== undefined) checkEnsures(fn, frame, exc);
     return { value: ctl.ret, frame };
   } catch (err) {
     // The JS stack may run out before MAX_DEPTH on deeply nested expressions.
@@ -285,6 +289,14 @@ export function callFunction(fn: FunctionDecl, args: readonly (Value | undefined
   } finally {
     depth--;
   }
+}
+
+/**
+ * The `ensure` clauses of a function or process that ends with frame `f`
+ * (`X.in` reads the copies made at entry): a false one is a run-time error at the clause.
+ */
+export function checkEnsures(unit: { readonly name: string; readonly ensures: readonly Expr[] }, f: Frame, exc: ExcEnv): void {
+  for (const e of unit.ensures) if (evalExpr(e, f, exc) !== true) throw new LntRuntimeError(Msg.EnsureFailed, e.span, [unit.name]);
 }
 
 /** Executes a procedure-call statement in frame `f` (used by processes too). */

@@ -169,8 +169,12 @@ function analyse(p: ProcessDecl): Liveness {
   const after = new Map<Stmt, VarSet>();
   const waiting = new Map<Stmt, VarSet>();
   const breaks = new Map<number, VarSet>();
-  // Out parameters are read by the caller when the process terminates.
-  const exitLive = set(p.params.filter((x) => x.mode === "out" || x.mode === "in out").map((x) => x.variable.index));
+  // Out parameters are read by the caller when the process terminates, and the
+  // `ensure` clauses are evaluated then (with the entry copies `X.in` reads).
+  const exitLive = p.ensures.reduce(
+    (acc, e) => union(acc, readsOf(e)),
+    set(p.params.filter((x) => x.mode === "out" || x.mode === "in out").map((x) => x.variable.index)),
+  );
 
   const lb = (s: Stmt, out: VarSet, trap: VarSet): VarSet => {
     after.set(s, out);
