@@ -28,7 +28,8 @@ export type Instr =
   /** Simultaneous assignment of `to`'s parameters from expressions over `from`'s variables. */
   | { readonly kind: "pass"; readonly from: Instance; readonly to: Instance; readonly pairs: readonly { readonly variable: VarDecl; readonly value: Expr }[] }
   | { readonly kind: "call"; readonly inst: Instance; readonly stmt: Extract<Stmt, { kind: "call" }> }
-  | { readonly kind: "assert"; readonly inst: Instance; readonly cond: Expr; readonly span: Span };
+  /** A run-time check: `assert`, or (with `failure`) a process's `ensure` clause at its end. */
+  | { readonly kind: "assert"; readonly inst: Instance; readonly cond: Expr; readonly span: Span; readonly failure?: { readonly msg: DiagnosticMessage; readonly args: readonly string[] } };
 
 export interface Cond {
   readonly inst: Instance;
@@ -137,10 +138,22 @@ export class Lowerer {
     return b;
   }
 
-  /** Lowers a task: its body in `inst`, terminating the task at the end. */
-  lowerTask(body: Stmt, inst: Instance, env: ReadonlyMap<GateDecl, number>, stack: readonly ProcessDecl[]): number {
-    const end = this.block(undefined, { kind: "terminate" });
-    return this.stmt(body, end.id, { inst, env, exit: end.id, breaks: new Map(), stack, dispatch: undefined, handlers: new Map(), disrupts: [], disruptKey: "" });
+  /**
+   * Lowers a task: its body in `inst`, terminating the task at the end; when the
+   * task is a whole called process, `ensured` is that process, whose `ensure`
+   * clauses are checked before the task terminates.
+   */
+  lowerTask(body: Stmt, inst: Instance, env: ReadonlyMap<GateDecl, number>, stack: readonly ProcessDecl[], ensured?: ProcessDecl): number {
+    let end = this.block(undefined, { kind: "terminate" }).id;
+    if (ensured) end = this.ensureBlock(ensured, inst, end);
+    return this.stmt(body, end, { inst, env, exit: end, breaks: new Map(), stack, dispatch: undefined, handlers: new Map(), disrupts: [], disruptKey: "" });
+  }
+
+  /** Where `proc`, running in `inst`, goes when it ends: a check of its `ensure` clauses, then `k` (`k` itself if it has none). */
+  private ensureBlock(proc: ProcessDecl, inst: Instance, k: number): number {
+    if (proc.ensures.length === 0) return k;
+    const failure = { msg: Msg.EnsureFailed, args: [proc.name] };
+    return this.block(proc.span, { kind: "goto", to: k }, proc.ensures.map((e) => ({ kind: "assert", inst, cond: e, span: e.span, failure }))).id;
   }
 
   /** Silent code that precedes a composition, run by a task before its own behaviour. */
@@ -303,11 +316,15 @@ export class Lowerer {
     let target = this.byKey.get(key);
     if (!target) {
       if (c.stack.includes(callee) && k !== c.exit) throw new BackendError(Msg.NonTailRecursion, s.span, [callee.name]);
+      // Each call of a process with `ensure` ends in its own check, so a
+      // recursive call would unfold for ever.
+      if (c.stack.includes(callee) && callee.ensures.length > 0) throw new BackendError(Msg.BackendUnsupported, s.span, [`a recursive call of process '${callee.name}', which has 'ensure' clauses,`]);
       const inst = this.newInstance(callee);
       const entry = this.block(callee.span);
       target = { inst, entry: entry.id };
       this.byKey.set(key, target);
-      const body = this.stmt(callee.body, k, { inst, env, exit: k, breaks: new Map(), stack: [...c.stack, callee], dispatch: c.dispatch, handlers: new Map(), disrupts: c.disrupts, disruptKey: c.disruptKey });
+      const end = this.ensureBlock(callee, inst, k);
+      const body = this.stmt(callee.body, end, { inst, env, exit: end, breaks: new Map(), stack: [...c.stack, callee], dispatch: c.dispatch, handlers: new Map(), disrupts: c.disrupts, disruptKey: c.disruptKey });
       entry.term = { kind: "goto", to: body };
     }
     if (copyBack) copyBack.instrs.push({ kind: "pass", from: target.inst, to: c.inst, pairs: outs.map((o) => ({ variable: o.actual, value: varExpr(o.formal) })) });
@@ -317,6 +334,11 @@ export class Lowerer {
       if (a.kind === "in out") return [{ variable: p.variable, value: varExpr(a.variable) }];
       return [];
     });
+    // `X.in` in the callee's `ensure`: its entry value, passed like the parameter itself.
+    for (const ec of callee.entryCopies) {
+      const pair = pairs.find((x) => x.variable === ec.param);
+      if (pair) pairs.push({ variable: ec.copy, value: pair.value });
+    }
     return this.block(s.span, { kind: "goto", to: target.entry }, [{ kind: "pass", from: c.inst, to: target.inst, pairs }]).id;
   }
 

@@ -77,7 +77,10 @@ function generateOrThrow(model: Model, root: ProcessDecl, rootArgs: readonly Exp
     for (let f: Frame | undefined = task.frame; f; f = f.parent) chain.unshift(f);
     const instOf = new Map<Frame, Instance>();
     for (const f of chain) instOf.set(f, low.newInstance(f.process));
-    let entry = low.lowerTask(task.body, instOf.get(task.frame)!, task.gateEnv, chain.map((f) => f.process));
+    // A task that runs a whole called process checks its `ensure` clauses when it ends
+    // (not the root's, which nothing calls, nor a composition's, which no one task ends).
+    const ensured = task.frame.parent && task.body === task.frame.process.body ? task.frame.process : undefined;
+    let entry = low.lowerTask(task.body, instOf.get(task.frame)!, task.gateEnv, chain.map((f) => f.process), ensured);
     // what runs before: parameters passed into each frame, and silent code before compositions
     for (let j = task.setup.length - 1; j >= 0; j--) {
       const step = task.setup[j]!;
@@ -88,6 +91,8 @@ function generateOrThrow(model: Model, root: ProcessDecl, rootArgs: readonly Exp
       }
       const from = step.frame.parent ? instOf.get(step.frame.parent)! : inst;
       const pairs = step.frame.process.params.map((p, i) => ({ variable: p.variable, value: step.frame.args[i]! }));
+      // `X.in` in the process's `ensure`: its entry value, passed like the parameter.
+      for (const ec of step.frame.process.entryCopies) pairs.push({ variable: ec.copy, value: step.frame.args[step.frame.process.params.findIndex((p) => p.variable === ec.param)]! });
       entry = low.block(step.frame.process.span, { kind: "goto", to: entry }, [{ kind: "pass", from, to: inst, pairs }]).id;
     }
     const init: Instr[] = [];

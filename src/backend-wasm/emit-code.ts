@@ -82,6 +82,7 @@ export class CodeEmitter {
     lines.push(`function f${i}(${params}): ${res} {`);
     for (const v of fn.variables.slice(fn.params.length)) lines.push(`  let v${v.index}: ${asType(v.type)} = ${defaultOf(v.type)};`);
     for (const r of fn.requires) lines.push(`  if (!(${this.ex.expr(r, R)})) fail(${this.ex.error(Msg.RequireFailed, r.span, [fn.name])}, 0);`);
+    for (const c of fn.entryCopies) lines.push(`  ${R(c.copy)} = ${R(c.param)};`);
     lines.push(`  let pc = ${entry};`, `  while (true) {`, `    switch (pc) {`);
     for (const b of low.blocks) lines.push(this.block(b, { R: () => R, fn, fnIndex: i }));
     this.ex.formalExceptions = [];
@@ -120,7 +121,7 @@ export class CodeEmitter {
         return `{ ${tmps.map((x) => x.decl).join(" ")} ${chk} ${tmps.map((x) => x.set).join(" ")} }`;
       }
       case "assert":
-        return `{ const ok = ${this.ex.expr(ins.cond, m.R(ins.inst))}; ${chk} if (!ok) fail(${this.ex.error(Msg.AssertFailed, ins.span)}, 0); }`;
+        return `{ const ok = ${this.ex.expr(ins.cond, m.R(ins.inst))}; ${chk} if (!ok) fail(${this.ex.error(ins.failure?.msg ?? Msg.AssertFailed, ins.span, ins.failure?.args)}, 0); }`;
       case "call": {
         const s = ins.stmt;
         const R = m.R(ins.inst);
@@ -161,7 +162,9 @@ export class CodeEmitter {
         const R = m.R(t.inst);
         const fn = m.fn!;
         const outs = fn.params.map((p, j) => (p.mode === "in" || p.mode === "in var" ? "" : `fo${m.fnIndex}_${j} = v${p.variable.index};`)).join(" ");
-        return `${outs} return${t.value ? " " + this.ex.expr(t.value, R) : ""};`;
+        // `ensure` holds at every return; `X.in` reads the copy made at entry.
+        const ensures = fn.ensures.map((e) => `if (!(${this.ex.expr(e, R)})) fail(${this.ex.error(Msg.EnsureFailed, e.span, [fn.name])}, 0);`).join(" ");
+        return `${ensures}${ensures ? " " : ""}${outs} return${t.value ? " " + this.ex.expr(t.value, R) : ""};`;
       }
       case "noreturn":
         return `fail(${this.ex.error(Msg.NoReturnValue, t.owner.span, [t.owner.name])}, 0);\nunreachable();`;

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../util/run-cli.js";
+import { ENSURE_FN, ENSURE_PROC, ENSURE_TASK } from "../util/ensure-models.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "lntc-rt-"));
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -88,4 +89,23 @@ end module
   assert.equal(r.status, 1);
   assert.equal(r.stdout, "G\n");
   assert.match(r.stderr, /\[LNT6017\]/);
+});
+
+test("a false 'ensure' is LNT6019 at the clause: a function's when it returns, a process's when it ends", () => {
+  const f = runCli(["run", model("ensurefn", ENSURE_FN)], { timeoutMs: 120_000 });
+  assert.equal(f.status, 1);
+  // incr (2) gives 4: the third call breaks its promise, after G !1 and G !2.
+  assert.equal(f.stdout, "G !1\nG !2\n");
+  assert.match(f.stderr, /ensurefn\.lnt:4:11: error: the 'ensure' clause of 'incr' is false \[LNT6019\]/);
+  assert.doesNotMatch(f.stderr, /RuntimeError|wasm-function|\n\s+at /);
+  const p = runCli(["run", model("ensureproc", ENSURE_PROC)], { timeoutMs: 120_000 });
+  assert.equal(p.status, 1);
+  // step (1) ends with 4: its second clause fails once G !1 happened; the first holds.
+  assert.equal(p.stdout, "G !0\nG !1\n");
+  assert.match(p.stderr, /ensureproc\.lnt:5:11: error: the 'ensure' clause of 'step' is false \[LNT6019\]/);
+  assert.doesNotMatch(p.stderr, /LNT6019[^]*LNT6019|RuntimeError|wasm-function|\n\s+at /);
+  // A task that is a whole called process checks its clauses when it ends.
+  const t = runCli(["run", model("ensuretask", ENSURE_TASK)], { timeoutMs: 120_000 });
+  assert.equal(t.status, 1);
+  assert.match(t.stderr, /ensuretask\.lnt:4:11: error: the 'ensure' clause of 'P' is false \[LNT6019\]/);
 });
