@@ -28,7 +28,7 @@ export type Instr =
   /** Simultaneous assignment of `to`'s parameters from expressions over `from`'s variables. */
   | { readonly kind: "pass"; readonly from: Instance; readonly to: Instance; readonly pairs: readonly { readonly variable: VarDecl; readonly value: Expr }[] }
   | { readonly kind: "call"; readonly inst: Instance; readonly stmt: Extract<Stmt, { kind: "call" }> }
-  /** A run-time check: `assert`, or (with `failure`) a process's `ensure` clause at its end. */
+  /** A run-time check: `assert`, or (with `failure`) a process's `require` clause at a call or `ensure` clause at its end. */
   | { readonly kind: "assert"; readonly inst: Instance; readonly cond: Expr; readonly span: Span; readonly failure?: { readonly msg: DiagnosticMessage; readonly args: readonly string[] } };
 
 export interface Cond {
@@ -147,6 +147,15 @@ export class Lowerer {
     let end = this.block(undefined, { kind: "terminate" }).id;
     if (ensured) end = this.ensureBlock(ensured, inst, end);
     return this.stmt(body, end, { inst, env, exit: end, breaks: new Map(), stack, dispatch: undefined, handlers: new Map(), disrupts: [], disruptKey: "" });
+  }
+
+  /**
+   * The checks of `proc`'s `require` clauses once a call at `call` has set its
+   * parameters in `inst`: a false one is LNT6013 at the call, as in the reference semantics.
+   */
+  requireChecks(proc: ProcessDecl, inst: Instance, call: Span): Instr[] {
+    const failure = { msg: Msg.RequireFailed, args: [proc.name] };
+    return proc.requires.map((r) => ({ kind: "assert", inst, cond: r, span: call, failure }));
   }
 
   /** Where `proc`, running in `inst`, goes when it ends: a check of its `ensure` clauses, then `k` (`k` itself if it has none). */
@@ -339,7 +348,8 @@ export class Lowerer {
       const pair = pairs.find((x) => x.variable === ec.param);
       if (pair) pairs.push({ variable: ec.copy, value: pair.value });
     }
-    return this.block(s.span, { kind: "goto", to: target.entry }, [{ kind: "pass", from: c.inst, to: target.inst, pairs }]).id;
+    // the callee's `require` clauses, over the parameters just passed, at every call
+    return this.block(s.span, { kind: "goto", to: target.entry }, [{ kind: "pass", from: c.inst, to: target.inst, pairs }, ...this.requireChecks(callee, target.inst, s.span)]).id;
   }
 
   private readonly ids = new Map<ProcessDecl, number>();

@@ -93,7 +93,9 @@ function generateOrThrow(model: Model, root: ProcessDecl, rootArgs: readonly Exp
       const pairs = step.frame.process.params.map((p, i) => ({ variable: p.variable, value: step.frame.args[i]! }));
       // `X.in` in the process's `ensure`: its entry value, passed like the parameter.
       for (const ec of step.frame.process.entryCopies) pairs.push({ variable: ec.copy, value: step.frame.args[step.frame.process.params.findIndex((p) => p.variable === ec.param)]! });
-      entry = low.block(step.frame.process.span, { kind: "goto", to: entry }, [{ kind: "pass", from, to: inst, pairs }]).id;
+      // the process's `require` clauses, checked at the call that made the frame (not the root's)
+      const requires = step.frame.call ? low.requireChecks(step.frame.process, inst, step.frame.call) : [];
+      entry = low.block(step.frame.process.span, { kind: "goto", to: entry }, [{ kind: "pass", from, to: inst, pairs }, ...requires]).id;
     }
     const init: Instr[] = [];
     const t = em.emitTask(task.id, low, entry, init, task.body.span);

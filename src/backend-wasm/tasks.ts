@@ -6,6 +6,7 @@
 // part together in an action on it.
 
 import type { Expr, GateDecl, GateChannel, ProcessDecl, Stmt } from "../frontend/model.js";
+import type { Span } from "../frontend/source.js";
 
 /** A gate as the running system knows it. */
 export interface RtGate {
@@ -25,6 +26,8 @@ export interface Frame {
   readonly process: ProcessDecl;
   readonly args: readonly Expr[];
   readonly parent: Frame | undefined;
+  /** The call that made the frame (none for the root's): where a false `require` of the process is reported. */
+  readonly call?: Span;
 }
 
 /**
@@ -104,7 +107,7 @@ export function extractTasks(root: ProcessDecl, rootArgs: readonly Expr[]): Task
         if (args.some((a) => a === undefined)) return leaf(s, frame, env, name, setup);
         const next = new Set(seen);
         next.add(callee);
-        const f: Frame = { process: callee, args: args as Expr[], parent: frame };
+        const f: Frame = { process: callee, args: args as Expr[], parent: frame, call: s.span };
         return walk(callee.body, f, calleeEnv, callee.name, next, [...setup, { kind: "frame", frame: f }]);
       }
       case "par": {
@@ -141,7 +144,7 @@ export function extractTasks(root: ProcessDecl, rootArgs: readonly Expr[]): Task
       const callee = body.process;
       const calleeEnv = new Map<GateDecl, number>();
       callee.gates.forEach((g, i) => calleeEnv.set(g, env.get(body.gates[i]!)!));
-      const f: Frame = { process: callee, args: body.args.map((a) => (a as { expr: Expr }).expr), parent: frame };
+      const f: Frame = { process: callee, args: body.args.map((a) => (a as { expr: Expr }).expr), parent: frame, call: body.span };
       tasks.push({ id, setup: [...setup, { kind: "frame", frame: f }], frame: f, body: callee.body, gateEnv: calleeEnv, name: callee.name });
       return { kind: "task", task: id, gates: new Set(calleeEnv.values()) };
     }

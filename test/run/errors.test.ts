@@ -109,3 +109,119 @@ test("a false 'ensure' is LNT6019 at the clause: a function's when it returns, a
   assert.equal(t.status, 1);
   assert.match(t.stderr, /ensuretask\.lnt:4:11: error: the 'ensure' clause of 'P' is false \[LNT6019\]/);
 });
+
+// A process's `require` clauses, checked at every call over the parameters just
+// passed: LNT6013 at the call, as the reference semantics reports it.
+const REQUIRE_PROC = `module reqproc is
+channel NAT is (nat) end channel
+process step [G: NAT] (in out n: nat) is
+   require n < 3;
+   require n != 5;
+   G (!n);
+   n := n + 1
+end process
+process MAIN [G: NAT] is
+   var n: nat in
+      n := 0;
+      loop
+         step [G] (!?n)
+      end loop
+   end var
+end process
+end module
+`;
+const REQUIRE_TASK = `module reqtask is
+channel NAT is (nat) end channel
+process P [G: NAT] (n: nat) is
+   require n > 1;
+   loop G (!n) end loop
+end process
+process MAIN [G, H: NAT] is
+   par P [G] (2) || P [H] (1) end par
+end process
+end module
+`;
+const REQUIRE_COMPOSITION = `module reqcomp is
+channel NAT is (nat) end channel
+process Q [G, H: NAT] (n: nat) is
+   require n > 4;
+   par G (!n) || H (!n) end par
+end process
+process MAIN [G, H: NAT] is
+   Q [G, H] (3)
+end process
+end module
+`;
+const REQUIRE_RECURSIVE = `module reqrec is
+channel NAT is (nat) end channel
+process P [G: NAT] (n: nat) is
+   require n < 3;
+   G (!n);
+   P [G] (n + 1)
+end process
+process MAIN [G, H: NAT] is
+   par P [G] (0) || loop H (!7) end loop end par
+end process
+end module
+`;
+const REQUIRE_HOLDS = `module reqok is
+channel NAT is (nat) end channel
+process P [G: NAT] (n: nat) is
+   require n > 0;
+   G (!n)
+end process
+process step [G: NAT] (in out n: nat) is
+   require n < 10;
+   G (!n);
+   n := n + 1
+end process
+process MAIN [G, H: NAT] is
+   par P [G] (1) || var n: nat in n := 0; step [H] (!?n); step [H] (!?n); H (!n) end var end par
+end process
+end module
+`;
+
+/** The first diagnostic line of a run's stderr. */
+const firstError = (stderr: string): string => stderr.split("\n").find((l) => / error: /.test(l)) ?? "";
+
+test("a false 'require' of a called process is LNT6013 at the call, as the reference semantics reports it", () => {
+  const p = model("reqproc", REQUIRE_PROC);
+  const r = runCli(["run", p], { timeoutMs: 120_000 });
+  assert.equal(r.status, 1);
+  // step (3) is called once G !2 happened: its first clause is false.
+  assert.equal(r.stdout, "G !0\nG !1\nG !2\n");
+  assert.match(r.stderr, /reqproc\.lnt:13:10: error: the 'require' clause of 'step' is false \[LNT6013\]/);
+  assert.match(r.stderr, /after 3 actions/);
+  assert.doesNotMatch(r.stderr, /LNT6013[^]*LNT6013|RuntimeError|wasm-function|\n\s+at /);
+  const s = runCli(["simulate", p], { timeoutMs: 120_000 });
+  assert.equal(firstError(s.stderr), firstError(r.stderr));
+  // A tail-recursive call checks the clauses too, at the recursive call.
+  const rec = runCli(["run", model("reqrec", REQUIRE_RECURSIVE)], { timeoutMs: 120_000 });
+  assert.equal(rec.status, 1);
+  assert.deepEqual(rec.stdout.split("\n").filter((l) => l.startsWith("G")), ["G !0", "G !1", "G !2"]);
+  assert.match(rec.stderr, /reqrec\.lnt:6:4: error: the 'require' clause of 'P' is false \[LNT6013\]/);
+});
+
+test("a false 'require' of a process that is a task (or a composition) is LNT6013 at its call, before any action", () => {
+  const p = model("reqtask", REQUIRE_TASK);
+  const r = runCli(["run", p], { timeoutMs: 120_000 });
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, "");
+  assert.match(r.stderr, /reqtask\.lnt:8:21: error: the 'require' clause of 'P' is false \[LNT6013\]/);
+  assert.match(r.stderr, /after 0 actions/);
+  assert.doesNotMatch(r.stderr, /RuntimeError|wasm-function|\n\s+at /);
+  const s = runCli(["simulate", p], { timeoutMs: 120_000 });
+  assert.equal(firstError(s.stderr), firstError(r.stderr));
+  // A called process whose body is a composition: every task below checks it in its setup.
+  const c = runCli(["run", model("reqcomp", REQUIRE_COMPOSITION)], { timeoutMs: 120_000 });
+  assert.equal(c.status, 1);
+  assert.equal(c.stdout, "");
+  assert.match(c.stderr, /reqcomp\.lnt:8:4: error: the 'require' clause of 'Q' is false \[LNT6013\]/);
+});
+
+test("'require' clauses that hold let the run go on", () => {
+  const r = runCli(["run", model("reqok", REQUIRE_HOLDS)], { timeoutMs: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split("\n").sort(), ["G !1", "H !0", "H !1", "H !2"]);
+  assert.doesNotMatch(r.stderr, /LNT6013/);
+});
