@@ -8,6 +8,7 @@
 // network, its peers and Ctrl-C.
 
 import { decodeMessage, Reader, Writer } from "../runtime-as/protocol/index.js";
+import { compileModel, ModelWasm } from "./model-wasm.js";
 import type { WireMessage } from "./transport.js";
 import type { EngineOut, EngineStatus, NodeEngine } from "./node-shell.js";
 import { StepUnwrapper } from "./trace-log.js";
@@ -21,44 +22,6 @@ export interface NodeManifest {
   readonly errors: readonly { readonly code: number; readonly text: string; readonly args: readonly string[]; readonly at: string | undefined }[];
 }
 
-interface Exports {
-  memory: { buffer: ArrayBuffer };
-  nodeSetup(seed: number): void;
-  nodeStart(): void;
-  nodeReceive(): void;
-  nodeDrain(limit: number): number;
-  nodePending(): number;
-  nodeEnded(): number;
-  outTake(): number;
-  outPtr(): number;
-  stage(n: number): number;
-  steps(): number;
-  localMessages(): number;
-  networkMessages(): number;
-  lastPartCount(): number;
-  lastPartTask(i: number): number;
-  lastPartStep(i: number): number;
-  envEnable(): void;
-  envHook(g: number): void;
-  envClear(): void;
-  envOffer(gate: number, id: number, arity: number, guard: number): void;
-  envType(p: number, t: number): void;
-  envValue(p: number, fallback: number): void;
-  envPublish(): void;
-  envTake(): number;
-  envGate(): number;
-  valueCount(which: number): number;
-  valuePtr(which: number, p: number): number;
-  valueLen(which: number, p: number): number;
-  __collect(): void;
-}
-
-interface WasmApi {
-  Module: { new (bytes: Uint8Array): object; imports(m: object): { module: string; name: string; kind: string }[] };
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
 /** A run-time error of the model (or an abort of its Wasm), with its message ready to print. */
 export class ModelFailure extends Error {}
 
@@ -68,106 +31,48 @@ export const HOOKS_FAILED = "the hooks stopped the run";
 /** Local messages delivered per turn of the Wasm. */
 const TURN = 2048;
 
-/** The model's instance: imports that turn the Wasm's reports into exceptions, and staged bytes. */
-export class WasmModel {
-  readonly x: Exports;
+/** The model's instance on a node: its reports become exceptions that stop the run. */
+export class WasmModel extends ModelWasm {
   /** Called for each action decided on this node, with its label (participants: `participants()`). */
   onAction: ((label: string) => void) | undefined;
   /** The environment's accept hook (hooks on this node), on the candidate values. */
   onEnvAccept: ((offer: number, values: Uint8Array[]) => boolean) | undefined;
 
-  constructor(wasm: Uint8Array, private readonly manifest: NodeManifest, seed: number) {
-    const module = new WA.Module(wasm);
-    let mem: { buffer: ArrayBuffer } | undefined;
-    const str = (ptr: number): string => readString(mem!.buffer, ptr);
+  constructor(wasm: Uint8Array, manifest: NodeManifest, seed: number) {
     const errorText = (id: number, value: string): string => {
-      const e = this.manifest.errors[id];
+      const e = manifest.errors[id];
       if (!e) return `run-time error ${id} of the model (${value})`;
       let text = e.text;
       e.args.forEach((a, i) => (text = text.split(`{${i}}`).join(a === "$value" ? value : a)));
       return `${e.at ?? "?"}: error LNT${e.code}: ${text}`;
     };
-    const known: Record<string, Record<string, (...a: never[]) => unknown>> = {
-      lntc: {
-        error: (id: number, value: bigint) => {
-          throw new ModelFailure(errorText(id, String(value)));
-        },
-        errorText: (id: number, ptr: number) => {
-          throw new ModelFailure(errorText(id, str(ptr)));
-        },
-        negotiation: (site: number, position: number) => {
-          const at = this.manifest.sites[site] as { at?: string } | undefined;
-          throw new ModelFailure(`${at?.at ?? `offer site ${site}`}: position ${position + 1} is a value nobody emits, of a type too large to enumerate (it needs hooks)`);
-        },
-        action: (ptr: number) => {
-          this.onAction?.(str(ptr));
-        },
-        envAccept: (id: number) => {
-          if (!this.onEnvAccept) return 1;
-          try {
-            return this.onEnvAccept(id, this.values(0)) ? 1 : 0;
-          } catch (reason) {
-            // unwinds the Wasm; the engine stops the run with it
-            throw new HookFailure(reason);
-          }
-        },
-      },
-      env: {
-        abort: (msg: number, file: number, line: number, col: number) => {
-          throw new ModelFailure(`the model's Wasm aborted: ${msg ? str(msg) : "abort"} at ${file ? str(file) : "?"}:${line}:${col}`);
-        },
-        seed: () => seed,
-      },
+    const fail = (message: string): never => {
+      throw new ModelFailure(message);
     };
-    // Imports this engine does not use (the embedded run's hooks) refuse loudly if called.
-    const imports: Record<string, Record<string, unknown>> = {};
-    for (const i of WA.Module.imports(module)) {
-      if (i.kind !== "function") continue;
-      const fn = known[i.module]?.[i.name] ?? (() => {
-        throw new ModelFailure(`the model called ${i.module}.${i.name}, which a distributed run does not provide`);
-      });
-      (imports[i.module] ??= {})[i.name] = fn;
-    }
-    this.x = new WA.Instance(module, imports).exports as Exports;
-    mem = this.x.memory;
+    // the callbacks reach the instance once it exists (they run only after construction)
+    const self: { m?: WasmModel } = {};
+    super(compileModel(wasm), seed, {
+      error: (id, value) => fail(errorText(id, String(value))),
+      negotiation: (site, position) => {
+        const at = (manifest.sites[site] as { at?: string } | undefined)?.at;
+        return fail(`${at ?? `offer site ${site}`}: position ${position + 1} is a value nobody emits, of a type too large to enumerate (it needs hooks)`);
+      },
+      abort: (message) => fail(`the model's Wasm aborted: ${message}`),
+      unknown: (mod, name) => fail(`the model called ${mod}.${name}, which a distributed run does not provide`),
+      action: (label) => self.m!.onAction?.(label),
+      envAccept: (offer, values) => {
+        const accept = self.m!.onEnvAccept;
+        if (!accept) return true;
+        try {
+          return accept(offer, values);
+        } catch (reason) {
+          // unwinds the Wasm; the engine stops the run with it
+          throw new HookFailure(reason);
+        }
+      },
+    });
+    self.m = this;
   }
-
-  /** Copies bytes into a fresh buffer of the instance, for the next call that reads them. */
-  stage(bytes: Uint8Array): void {
-    const ptr = this.x.stage(bytes.length);
-    // staging allocates, which may grow the memory: the buffer is read after the call
-    new Uint8Array(this.x.memory.buffer, ptr, bytes.length).set(bytes);
-  }
-
-  /** The outbox's bytes, copied out. */
-  takeOut(): Uint8Array {
-    const len = this.x.outTake();
-    return new Uint8Array(this.x.memory.buffer, this.x.outPtr(), len).slice();
-  }
-
-  /** Values as codec bytes: 0 the candidate an accept hook is asked about, 1 the last action, 2 the environment's last action. */
-  values(which: number): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    for (let p = 0, n = this.x.valueCount(which); p < n; p++) {
-      out.push(new Uint8Array(this.x.memory.buffer, this.x.valuePtr(which, p), this.x.valueLen(which, p)).slice());
-    }
-    return out;
-  }
-
-  /** The tasks (ids) and their steps in the action being reported. */
-  participants(): { task: number; step: number }[] {
-    const out: { task: number; step: number }[] = [];
-    for (let i = 0, n = this.x.lastPartCount(); i < n; i++) out.push({ task: this.x.lastPartTask(i), step: this.x.lastPartStep(i) });
-    return out;
-  }
-}
-
-function readString(buf: ArrayBuffer, ptr: number): string {
-  const bytes = new Uint32Array(buf, ptr - 4, 1)[0]!;
-  const units = new Uint16Array(buf, ptr, bytes >>> 1);
-  let s = "";
-  for (let i = 0; i < units.length; i += 4096) s += String.fromCharCode(...units.subarray(i, i + 4096));
-  return s;
 }
 
 export interface WasmEngineOptions {

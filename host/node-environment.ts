@@ -5,7 +5,8 @@
 // the embedded run. Actions happen between the runner's calls here: a firing of the
 // environment, or the end of the run, wakes the runner through `onActivity`.
 
-import type { EnvironmentRun, EnvOffer, RunResult } from "./embedded/instance.js";
+import type { EnvironmentRun, RunResult } from "./embedded/instance.js";
+import { VALUES_ENVIRONMENT, type EnvOffer } from "./model-wasm.js";
 import type { WasmModel } from "./node-engine-wasm.js";
 
 /** Why the hooks stopped a node: the runner's own exception, carried through the Wasm. */
@@ -39,8 +40,7 @@ export class NodeEnvironment implements EnvironmentRun {
 
   enableEnvironment(gates: readonly number[]): void {
     this.enabled = true;
-    this.m.x.envEnable();
-    for (const g of gates) this.m.x.envHook(g);
+    this.m.enableEnvironment(gates);
   }
 
   setEnvOffers(offers: readonly EnvOffer[]): void {
@@ -75,7 +75,7 @@ export class NodeEnvironment implements EnvironmentRun {
     const offer = this.m.x.envTake();
     if (offer >= 0) {
       const envOffer = this.published[offer]!;
-      this.fired = { end: "environment", steps: this.steps, offer, envOffer, gate: this.m.x.envGate(), values: this.m.values(2) };
+      this.fired = { end: "environment", steps: this.steps, offer, envOffer, gate: this.m.x.envGate(), values: this.m.values(VALUES_ENVIRONMENT) };
       // offers set before this firing was known are stale: the runner sets them again
       this.deferred = undefined;
       this.onActivity?.();
@@ -95,22 +95,6 @@ export class NodeEnvironment implements EnvironmentRun {
 
   private publish(offers: readonly EnvOffer[]): void {
     this.published = offers;
-    const x = this.m.x;
-    x.envClear();
-    offers.forEach((o, id) => {
-      x.envOffer(o.gate, id, o.types.length, o.guard ? 1 : 0);
-      o.types.forEach((t, p) => x.envType(p, t));
-      o.values.forEach((b, p) => {
-        if (!b) return;
-        this.m.stage(b);
-        x.envValue(p, 0);
-      });
-      o.fallback.forEach((b, p) => {
-        if (!b) return;
-        this.m.stage(b);
-        x.envValue(p, 1);
-      });
-    });
-    x.envPublish();
+    this.m.publishEnvOffers(offers);
   }
 }

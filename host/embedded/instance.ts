@@ -4,52 +4,9 @@
 // (run-time error by id, non-negotiable offer, deadlock) into data. A report from the
 // Wasm unwinds it as a JS exception, so no Wasm trap ever surfaces.
 
-interface Exports {
-  memory: { buffer: ArrayBuffer };
-  init(seed: number): void;
-  run(max: number, print: number): number;
-  steps(): number;
-  localMessages(): number;
-  taskCount(): number;
-  taskStatus(t: number): number;
-  taskOfferCount(t: number): number;
-  taskOfferSite(t: number, i: number): number;
-  taskOfferValue(t: number, i: number, p: number): number;
-  lastGate(): number;
-  __collect(): void;
-  lastPartCount(): number;
-  lastPartTask(i: number): number;
-  envEnable(): void;
-  envHook(g: number): void;
-  envClear(): void;
-  envOffer(gate: number, id: number, arity: number, guard: number): void;
-  envType(p: number, t: number): void;
-  stage(n: number): number;
-  envValue(p: number, fallback: number): void;
-  envPublish(): void;
-  envFired(): number;
-  envGate(): number;
-  valueCount(which: number): number;
-  valuePtr(which: number, p: number): number;
-  valueLen(which: number, p: number): number;
-}
+import { compileModel, ModelWasm, VALUES_ENVIRONMENT, type EnvOffer, type ModelExports } from "../model-wasm.js";
 
-/** One offer of the environment: per position the value's codec bytes, or undefined (open). */
-export interface EnvOffer {
-  readonly gate: number;
-  readonly types: readonly number[];
-  readonly values: readonly (Uint8Array | undefined)[];
-  /** Per open position, a value used when no party emits one. */
-  readonly fallback: readonly (Uint8Array | undefined)[];
-  /** Whether `onEnvAccept` must be asked about each candidate. */
-  readonly guard: boolean;
-}
-
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+export type { EnvOffer } from "../model-wasm.js";
 
 /** Why the Wasm stopped a run from inside. */
 export type Stop =
@@ -93,15 +50,12 @@ export interface EnvironmentRun {
 
 /** Actions between two garbage collections. */
 const BATCH = 4096;
-/** Which values the Wasm hands out (valueCount/valuePtr/valueLen). */
-const CANDIDATE = 0;
-const ENVIRONMENT = 2;
 
 export class EmbeddedModel {
   private readonly module: object;
   /** `siteArity`: the number of positions of each offer site (the manifest's sites), for deadlock reports. */
   constructor(wasm: Uint8Array, private readonly siteArity: readonly number[] = []) {
-    this.module = new WA.Module(wasm);
+    this.module = compileModel(wasm);
   }
 
   /** A fresh instance (all tasks at their start), seeded. */
@@ -111,7 +65,8 @@ export class EmbeddedModel {
 }
 
 export class EmbeddedRun implements EnvironmentRun {
-  private readonly x: Exports;
+  private readonly m: ModelWasm;
+  private readonly x: ModelExports;
   /** The environment's offers as last set. */
   private envOffers: readonly EnvOffer[] = [];
   /** Called with each label; throw (any value) from it to stop the run. */
@@ -120,61 +75,30 @@ export class EmbeddedRun implements EnvironmentRun {
   /** Asked whether the environment's offer `offer` accepts a candidate action's values; throw to stop the run. */
   onEnvAccept: ((offer: number, values: Uint8Array[]) => boolean) | undefined;
 
-  private readonly readString: (ptr: number) => string;
-
   /** Positions of each offer site, from the manifest. */
   constructor(module: object, seed: number, private readonly arity: (site: number) => number = () => 0) {
-    let mem: { buffer: ArrayBuffer } | undefined;
-    const readString = (ptr: number): string => {
-      const buf = mem!.buffer;
-      const bytes = new Uint32Array(buf, ptr - 4, 1)[0]!;
-      const units = new Uint16Array(buf, ptr, bytes >>> 1);
-      let s = "";
-      for (let i = 0; i < units.length; i += 4096) s += String.fromCharCode(...units.subarray(i, i + 4096));
-      return s;
+    const stop = (s: Stop): never => {
+      throw new StopSignal(s);
     };
-    const imports = {
-      lntc: {
-        error: (id: number, value: bigint) => {
-          throw new StopSignal({ kind: "error", id, value });
-        },
-        errorText: (id: number, ptr: number) => {
-          throw new StopSignal({ kind: "error", id, value: readString(ptr) });
-        },
-        negotiation: (site: number, position: number) => {
-          throw new StopSignal({ kind: "negotiation", site, position });
-        },
-        envAccept: (id: number) => {
-          if (!this.onEnvAccept) return 1;
-          try {
-            return this.onEnvAccept(id, this.values(CANDIDATE)) ? 1 : 0;
-          } catch (reason) {
-            throw new StopSignal({ kind: "host", reason });
-          }
-        },
-        action: (ptr: number) => {
-          const label = readString(ptr);
-          if (!this.onLabel) return;
-          try {
-            this.onLabel(label);
-          } catch (reason) {
-            throw new StopSignal({ kind: "host", reason });
-          }
-        },
-      },
-      env: {
-        abort: (msg: number, file: number, line: number, col: number) => {
-          const m = msg ? readString(msg) : "abort";
-          const f = file ? readString(file) : "?";
-          throw new StopSignal({ kind: "abort", message: `${m} at ${f}:${line}:${col}` });
-        },
-        seed: () => seed,
-      },
+    // A host callback that throws stops the run with its reason.
+    const host = <T>(f: () => T): T => {
+      try {
+        return f();
+      } catch (reason) {
+        return stop({ kind: "host", reason });
+      }
     };
-    this.readString = readString;
-    const inst = new WA.Instance(module, imports);
-    this.x = inst.exports as Exports;
-    mem = this.x.memory;
+    this.m = new ModelWasm(module, seed, {
+      error: (id, value) => stop({ kind: "error", id, value }),
+      negotiation: (site, position) => stop({ kind: "negotiation", site, position }),
+      abort: (message) => stop({ kind: "abort", message }),
+      unknown: (mod, name) => stop({ kind: "abort", message: `the model called ${mod}.${name}, which this host does not provide` }),
+      action: (label) => {
+        if (this.onLabel) host(() => this.onLabel!(label));
+      },
+      envAccept: (offer, values) => (this.onEnvAccept ? host(() => this.onEnvAccept!(offer, values)) : true),
+    });
+    this.x = this.m.x;
     try {
       this.x.init(seed >>> 0);
     } catch (err) {
@@ -192,8 +116,7 @@ export class EmbeddedRun implements EnvironmentRun {
 
   /** Makes the environment a party of every action on these gates; before the first run. */
   enableEnvironment(gates: readonly number[]): void {
-    this.x.envEnable();
-    for (const g of gates) this.x.envHook(g);
+    this.m.enableEnvironment(gates);
   }
 
   /** Replaces the environment's offers (ids: their indexes): a new step of the environment. */
@@ -201,34 +124,11 @@ export class EmbeddedRun implements EnvironmentRun {
     if (this.startStop) return;
     this.envOffers = offers;
     try {
-      this.x.envClear();
-      offers.forEach((o, id) => {
-        this.x.envOffer(o.gate, id, o.types.length, o.guard ? 1 : 0);
-        o.types.forEach((t, p) => this.x.envType(p, t));
-        const put = (b: Uint8Array, p: number, fallback: number) => {
-          const ptr = this.x.stage(b.length);
-          // the memory may have grown: its buffer is read again after the call
-          new Uint8Array(this.x.memory.buffer, ptr, b.length).set(b);
-          this.x.envValue(p, fallback);
-        };
-        o.values.forEach((b, p) => b && put(b, p, 0));
-        o.fallback.forEach((b, p) => b && put(b, p, 1));
-      });
-      this.x.envPublish();
+      this.m.publishEnvOffers(offers);
     } catch (err) {
       if (err instanceof StopSignal) this.startStop = err.stop;
       else throw err;
     }
-  }
-
-  /** Values as codec bytes: of the candidate the accept hook is asked about, the last action, or the environment's last action. */
-  private values(which: number): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    for (let p = 0, n = this.x.valueCount(which); p < n; p++) {
-      const ptr = this.x.valuePtr(which, p);
-      out.push(new Uint8Array(this.x.memory.buffer, ptr, this.x.valueLen(which, p)).slice());
-    }
-    return out;
   }
 
   get steps(): number {
@@ -261,7 +161,7 @@ export class EmbeddedRun implements EnvironmentRun {
     if (code === 1) return { end: "terminated", steps };
     if (code === 3) {
       const offer = this.x.envFired();
-      return { end: "environment", steps, offer, envOffer: this.envOffers[offer]!, gate: this.x.envGate(), values: this.values(ENVIRONMENT) };
+      return { end: "environment", steps, offer, envOffer: this.envOffers[offer]!, gate: this.x.envGate(), values: this.m.values(VALUES_ENVIRONMENT) };
     }
     return { end: "deadlock", steps, waits: this.waits() };
   }
@@ -279,7 +179,7 @@ export class EmbeddedRun implements EnvironmentRun {
           sites.push(this.x.taskOfferSite(t, i));
           const vs: (string | undefined)[] = [];
           for (let p = 0; p < this.arity(sites[i]!); p++) {
-            const s = this.readString(this.x.taskOfferValue(t, i, p));
+            const s = this.m.readString(this.x.taskOfferValue(t, i, p));
             vs.push(s === "" ? undefined : s);
           }
           values.push(vs);
