@@ -15,9 +15,8 @@ import { HOOKS_FAILED } from "../../host/node-engine-wasm.js";
 import type { ErrorSite } from "../backend-wasm/emit-expr.js";
 import { codeString } from "../frontend/diagnostics.js";
 import { formatPosition } from "../frontend/source.js";
-import { prepare, reportRuntimeError } from "./commands/explore.js";
+import { checkerFor } from "./commands/explore.js";
 import { TraceChecker } from "../semantics/trace-check.js";
-import { LntRuntimeError } from "../semantics/values.js";
 import { build, writeOutput } from "./wasm-build.js";
 import { DiagnosticBag } from "../frontend/diagnostics.js";
 import { printDiagnostics } from "./diagnostics-output.js";
@@ -57,14 +56,9 @@ export async function runDistributed(path: string, o: DistributedRunOptions, io:
   if (typeof b === "number") return b;
   let checker: TraceChecker | undefined;
   if (o.check) {
-    const prep = prepare(path, o.root, io);
-    if (typeof prep === "number") return prep;
-    try {
-      checker = new TraceChecker(prep.init);
-    } catch (err) {
-      if (err instanceof LntRuntimeError) return reportRuntimeError(err, io, []);
-      throw err;
-    }
+    const c = checkerFor(path, o.root, io);
+    if (typeof c === "number") return c;
+    checker = c;
   }
   const m = b.generated.manifest;
   const plan: PlanModel = { tasks: m.tasks, gates: m.gates, vectors: m.gates.map((g) => g.vectors) };

@@ -6,15 +6,12 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadModel } from "../frontend/index.js";
-import { checkRootCall } from "../frontend/checker.js";
 import { DiagnosticBag } from "../frontend/diagnostics.js";
-import { Msg } from "../frontend/diagnostic-messages.js";
-import type { Expr, Model, ProcessDecl } from "../frontend/model.js";
+import type { Model, ProcessDecl } from "../frontend/model.js";
 import { generate, type Generated } from "../backend-wasm/compile.js";
 import { AscError, cacheKey, compileAs } from "../backend-wasm/asc.js";
-import { nodeHost } from "./host.js";
 import { printDiagnostics } from "./diagnostics-output.js";
+import { loadRooted } from "./load-root.js";
 import type { CommandIO } from "./command.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -54,38 +51,15 @@ export type Generation = Pick<Built, "model" | "root" | "generated">;
 
 /** The front end and the generation, or the exit status after printing diagnostics. */
 export function generateModel(path: string, rootCall: string | undefined, io: CommandIO): Generation | number {
-  const result = loadModel(path, nodeHost);
-  if (!result.model || result.diagnostics.hasErrors()) {
-    printDiagnostics(result.diagnostics, io, { quietWarnings: true });
-    return result.ioError ? 2 : 1;
-  }
-  const model = result.model;
+  const r = loadRooted(path, rootCall, io);
+  if (typeof r === "number") return r;
   const diags = new DiagnosticBag();
-  let root: ProcessDecl | undefined;
-  let args: readonly Expr[] = [];
-  if (rootCall !== undefined) {
-    const r = checkRootCall(model, rootCall, diags);
-    if (!r || diags.hasErrors()) {
-      printDiagnostics(diags, io, { quietWarnings: true });
-      return 2;
-    }
-    root = r.process;
-    args = r.args;
-  } else {
-    root = model.root;
-    if (!root) diags.add(Msg.NoRootProcess, undefined);
-    else if (root.params.length > 0) diags.add(Msg.RootHasParams, root.span, [root.name]);
-  }
-  if (!root || diags.hasErrors()) {
-    printDiagnostics(diags, io, { quietWarnings: true });
-    return 1;
-  }
-  const generated = generate(model, root, args, diags);
+  const generated = generate(r.model, r.root, r.args, diags);
   if (!generated) {
     printDiagnostics(diags, io, { quietWarnings: true });
     return 1;
   }
-  return { model, root, generated };
+  return { model: r.model, root: r.root, generated };
 }
 
 /** Returns the build, or the exit status after printing diagnostics. */

@@ -8,18 +8,17 @@ import { Worker, isMainThread, workerData, parentPort } from "node:worker_thread
 import { fileURLToPath } from "node:url";
 import { PassThrough } from "node:stream";
 import { getHeapStatistics } from "node:v8";
-import { loadModel } from "../../frontend/index.js";
-import { checkRootCall } from "../../frontend/checker.js";
 import { DiagnosticBag } from "../../frontend/diagnostics.js";
 import { Msg } from "../../frontend/diagnostic-messages.js";
 import type { Model, ProcessDecl } from "../../frontend/model.js";
-import { nodeHost } from "../host.js";
 import { printDiagnostics } from "../diagnostics-output.js";
 import { UsageError, boolOpt, intOpt, stringOpt, type CommandIO, type Command, type ParsedArgs } from "../command.js";
 import { evalExpr, NO_EXC } from "../../semantics/evaluate.js";
 import { LntRuntimeError, type Value } from "../../semantics/values.js";
 import { explore } from "../../semantics/explorer.js";
 import { initialThread, type Thread } from "../../semantics/behaviour.js";
+import { TraceChecker } from "../../semantics/trace-check.js";
+import { loadRooted } from "../load-root.js";
 
 export interface Prepared {
   readonly model: Model;
@@ -29,36 +28,25 @@ export interface Prepared {
 
 /** Loads the model and builds the initial state; on failure prints diagnostics and returns the exit status. */
 export function prepare(path: string, rootText: string | undefined, io: CommandIO): Prepared | number {
-  const result = loadModel(path, nodeHost);
-  if (!result.model || result.diagnostics.hasErrors()) {
-    printDiagnostics(result.diagnostics, io, { quietWarnings: true });
-    return result.ioError ? 2 : 1;
-  }
-  const model = result.model;
-  const diags = new DiagnosticBag();
-  let root: ProcessDecl | undefined;
-  let args: Value[] = [];
+  const r = loadRooted(path, rootText, io);
+  if (typeof r === "number") return r;
   try {
-    if (rootText !== undefined) {
-      const r = checkRootCall(model, rootText, diags);
-      if (!r || diags.hasErrors()) {
-        printDiagnostics(diags, io, { quietWarnings: true });
-        return 2;
-      }
-      root = r.process;
-      args = r.args.map((e) => evalExpr(e, [], NO_EXC));
-    } else {
-      root = model.root;
-      if (!root) diags.add(Msg.NoRootProcess, undefined);
-      else if (root.params.length > 0) diags.add(Msg.RootHasParams, root.span, [root.name]);
-      if (diags.hasErrors()) {
-        printDiagnostics(diags, io, { quietWarnings: true });
-        return 1;
-      }
-    }
-    return { model, root: root!, init: initialThread(root!, args) };
+    const args: Value[] = r.args.map((e) => evalExpr(e, [], NO_EXC));
+    return { model: r.model, root: r.root, init: initialThread(r.root, args) };
   } catch (err) {
     if (err instanceof LntRuntimeError) return reportRuntimeError(err, io, undefined);
+    throw err;
+  }
+}
+
+/** The reference semantics beside a run (`--check`), or the exit status after printing why not. */
+export function checkerFor(path: string, rootText: string | undefined, io: CommandIO): TraceChecker | number {
+  const prep = prepare(path, rootText, io);
+  if (typeof prep === "number") return prep;
+  try {
+    return new TraceChecker(prep.init);
+  } catch (err) {
+    if (err instanceof LntRuntimeError) return reportRuntimeError(err, io, []);
     throw err;
   }
 }

@@ -5,7 +5,7 @@
 
 import { openSync, writeSync, closeSync } from "node:fs";
 import { boolOpt, intOpt, stringOpt, UsageError, type Command, type CommandIO } from "../command.js";
-import { modelArg, prepare, reportRuntimeError } from "./explore.js";
+import { checkerFor, modelArg, reportRuntimeError } from "./explore.js";
 import { build, type Built } from "../wasm-build.js";
 import { DiagnosticBag } from "../../frontend/diagnostics.js";
 import { Msg } from "../../frontend/diagnostic-messages.js";
@@ -79,14 +79,9 @@ model or --check violation, 2 usage or I/O error.`,
     if (typeof b === "number") return b;
     let checker: TraceChecker | undefined;
     if (boolOpt(args, "check")) {
-      const prep = prepare(path!, stringOpt(args, "root"), io);
-      if (typeof prep === "number") return prep;
-      try {
-        checker = new TraceChecker(prep.init);
-      } catch (err) {
-        if (err instanceof LntRuntimeError) return reportRuntimeError(err, io, []);
-        throw err;
-      }
+      const c = checkerFor(path!, stringOpt(args, "root"), io);
+      if (typeof c === "number") return c;
+      checker = c;
     }
     const tracePath = stringOpt(args, "trace");
     let traceFd: number | undefined;
