@@ -7,12 +7,13 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../util/run-cli.js";
-import { cliPath, examplesDir, repoRoot, sharedModels } from "../util/paths.js";
+import { cliPath, repoRoot } from "../util/paths.js";
+import { bankSession } from "../util/bank.js";
 import { freeLoopbackPorts } from "../../host/node-local.js";
 
 // SOURCE takes GET alone (with the environment) and hands the values to SINK, on another node,
@@ -116,41 +117,15 @@ test("lntc node refuses hooks for a gate the deployment places on another node",
 });
 
 test("examples/bank on three node processes, over HTTP: the hooks and the gates they take part in on node1", { timeout: 60_000 }, async () => {
-  const child = spawn(process.execPath, [cliPath, "run", "--nodes", "3", join(sharedModels, "bank.lnt"), "--hooks", join(examplesDir, "bank", "hooks.ts")], {
-    cwd: repoRoot,
-    env: { ...process.env, BANK_PORT: "0", NO_COLOR: "1" },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-  const killer = setTimeout(() => child.kill("SIGKILL"), 50_000);
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
-        if (m) resolve(Number(m[1]));
-      });
-      child.on("exit", () => reject(new Error(`exited early: ${stderr}`)));
-    });
-    const call = async (method: string, path: string) => {
-      const r = await fetch(`http://127.0.0.1:${port}${path}`, { method });
-      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-    };
+  const r = await bankSession(["--nodes", "3"], async (call) => {
     assert.deepEqual(await call("POST", "/deposit?account=1&amount=50"), { status: 200, body: { account: 1, balance: 50 } });
     assert.deepEqual(await call("POST", "/withdraw?account=1&amount=80"), { status: 400, body: { account: 1, error: "insufficient funds" } });
     assert.deepEqual(await call("POST", "/withdraw?account=1&amount=20"), { status: 200, body: { account: 1, balance: 30 } });
     const [a, b] = await Promise.all([call("POST", "/deposit?account=2&amount=7"), call("GET", "/balance?account=1")]);
     assert.deepEqual(a, { status: 200, body: { account: 2, balance: 7 } });
     assert.deepEqual(b, { status: 200, body: { account: 1, balance: 30 } });
-    child.kill("SIGINT");
-    await exited;
-  } finally {
-    clearTimeout(killer);
-    if (child.exitCode === null) child.kill("SIGKILL");
-  }
-  assert.match(stdout, /^REQUEST !1 !DEPOSIT \(50\)\nREPLY !1 !OK \(50\)\nREQUEST !1 !WITHDRAW \(80\)\nREPLY !1 !REFUSED \("insufficient funds"\)\n/);
+  }, 50_000);
+  assert.match(r.stdout, /^REQUEST !1 !DEPOSIT \(50\)\nREPLY !1 !OK \(50\)\nREQUEST !1 !WITHDRAW \(80\)\nREPLY !1 !REFUSED \("insufficient funds"\)\n/);
 });
 
 test("a hook module that cannot be used stops the run: unreadable at once (status 2), a bad gate from node1 (status 1)", () => {

@@ -15,18 +15,10 @@ import { join } from "node:path";
 import { deploymentJson, freeLoopbackPorts } from "../../host/node-local.js";
 import { autoDeployment, type PlanModel } from "../../host/placement.js";
 import { readFileSync } from "node:fs";
+import { lntcAsync } from "../util/run-cli.js";
 import { cliPath, sharedModels } from "../util/paths.js";
 
-function lntc(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [cliPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    c.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    c.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    c.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const lntc = lntcAsync;
 
 test("pingpong with the gates' manager away from the guarded task: the guard runs on captured variables", { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "lntc-node-model-"));

@@ -10,24 +10,11 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { lntcAsync } from "../util/run-cli.js";
 import { cliPath, sharedModels } from "../util/paths.js";
 
-interface Ran {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
-function lntc(args: readonly string[]): Promise<Ran> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [cliPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    c.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    c.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    c.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const lntc = lntcAsync;
 
 const dir = mkdtempSync(join(tmpdir(), "lntc-run-nodes-"));
 

@@ -140,6 +140,19 @@ start-up, 4 a peer went down, 130 interrupted.`,
   },
 };
 
+/** This node's streams to the deployment's other nodes, with its timeouts. */
+function transportOf(d: Deployment, name: string, hash: Uint8Array, tls: TlsFiles | undefined, log: (line: string) => void): GrpcTransport {
+  return new GrpcTransport({
+    nodes: d.nodes,
+    self: name,
+    deploymentHash: hash,
+    tls,
+    startTimeoutMs: d.options.startTimeoutMs,
+    peerTimeoutMs: d.options.peerTimeoutMs,
+    log,
+  });
+}
+
 const PINGS = 20;
 
 /** Pings every peer PINGS times in sequence and answers every ping; ends when its pings are answered. */
@@ -177,15 +190,7 @@ class PingEngine implements NodeEngine {
 
 async function runCheckNetwork(d: Deployment, name: string, tls: TlsFiles | undefined, logPath: string | undefined, io: CommandIO): Promise<number> {
   const hash = deploymentHash(d);
-  const transport = new GrpcTransport({
-    nodes: d.nodes,
-    self: name,
-    deploymentHash: hash,
-    tls,
-    startTimeoutMs: d.options.startTimeoutMs,
-    peerTimeoutMs: d.options.peerTimeoutMs,
-    log: (line) => io.stderr.write(`lntc node ${name}: ${line}\n`),
-  });
+  const transport = transportOf(d, name, hash, tls, (line) => io.stderr.write(`lntc node ${name}: ${line}\n`));
   const peers = d.nodes.map((n) => n.name).filter((n) => n !== name);
   const engine = new PingEngine(peers);
   if (logPath !== undefined) writeFileSync(logPath, "");
@@ -359,15 +364,7 @@ async function runModel(d: Deployment, name: string, outdir: string, tls: TlsFil
     );
   }
   const hash = deploymentHash(d);
-  const transport = new GrpcTransport({
-    nodes: d.nodes,
-    self: name,
-    deploymentHash: hash,
-    tls,
-    startTimeoutMs: d.options.startTimeoutMs,
-    peerTimeoutMs: d.options.peerTimeoutMs,
-    log: say,
-  });
+  const transport = transportOf(d, name, hash, tls, say);
   if (logPath !== undefined) writeFileSync(logPath, "");
   // Lines are written in blocks: a write per action would cost more than the rendezvous.
   let logBuf = "";
