@@ -265,11 +265,7 @@ function parseOffers(p: Parser): Arg[] {
   if (p.eatPunct(")")) return args;
   do {
     const start = p.tok.start;
-    let field: Ident | undefined;
-    if (p.isName() && (p.isPunct("->", p.peek()) || p.isPunct("=>", p.peek()))) {
-      field = p.ident(p.advance());
-      p.advance();
-    }
+    const field = p.argName();
     if (p.eatPunct("?")) {
       const pattern: Pattern = parsePattern(p);
       args.push({ kind: "receive", pattern, field, span: p.spanFrom(start) });

@@ -262,11 +262,7 @@ export function parseCallArgs(p: Parser): CallArg[] {
   if (p.eatPunct(")")) return args;
   do {
     const start = p.tok.start;
-    let field: Ident | undefined;
-    if (p.isName() && (p.isPunct("->", p.peek()) || p.isPunct("=>", p.peek()))) {
-      field = p.ident(p.advance());
-      p.advance();
-    }
+    const field = p.argName();
     if (p.eatPunct("?")) {
       const variable = p.expectName("a variable");
       args.push({ kind: "out", variable, field, span: p.spanFrom(start) });

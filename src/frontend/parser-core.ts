@@ -194,6 +194,14 @@ export class Parser {
     return { text: t.text, key: t.key, span: this.tokSpan(t) };
   }
 
+  /** The `f ->` (or old `f =>`) that names an argument or an offer, consumed; else undefined. */
+  argName(): Ident | undefined {
+    if (!this.isName() || !(this.isPunct("->", this.peek()) || this.isPunct("=>", this.peek()))) return undefined;
+    const field = this.ident(this.advance());
+    this.advance();
+    return field;
+  }
+
   /** An identifier, or an error and a placeholder (without consuming a reserved word). */
   expectName(what = "an identifier"): Ident {
     const t = this.tok;
