@@ -9,15 +9,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ProtocolCore } from "./core.js";
 
-interface Bindings {
+/** The Wasm build's exports: the core's calls, and init with the configuration. */
+interface Bindings extends ProtocolCore {
   init(config: Uint8Array): void;
-  taskOffer(task: number, offers: Uint8Array, internal: boolean): Uint8Array;
-  taskReceive(task: number, bytes: Uint8Array): Uint8Array;
-  taskCanMoveAlone(task: number): boolean;
-  taskMoveAlone(task: number): Uint8Array;
-  managerReceive(manager: number, bytes: Uint8Array): Uint8Array;
-  managerAborts(manager: number): number;
-  fingerprint(): Uint8Array;
 }
 
 /** The few WebAssembly API pieces used here (lib ES2022 does not declare them). */
