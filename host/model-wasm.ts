@@ -38,7 +38,6 @@ export interface ModelExports {
   envType(p: number, t: number): void;
   envValue(p: number, fallback: number): void;
   envPublish(): void;
-  envFired(): number;
   envTake(): number;
   envGate(): number;
   valueCount(which: number): number;

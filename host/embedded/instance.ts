@@ -160,7 +160,7 @@ export class EmbeddedRun implements EnvironmentRun {
     if (code === 0) return { end: "steps", steps };
     if (code === 1) return { end: "terminated", steps };
     if (code === 3) {
-      const offer = this.x.envFired();
+      const offer = this.x.envTake();
       return { end: "environment", steps, offer, envOffer: this.envOffers[offer]!, gate: this.x.envGate(), values: this.m.values(VALUES_ENVIRONMENT) };
     }
     return { end: "deadlock", steps, waits: this.waits() };

@@ -10,7 +10,7 @@ import { accessSync, closeSync, constants, mkdtempSync, openSync, rmSync, writeS
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError, type CommandIO } from "./command.js";
+import type { CommandIO } from "./command.js";
 import { HOOKS_FAILED } from "../../host/node-engine-wasm.js";
 import type { ErrorSite } from "../backend-wasm/emit-expr.js";
 import { codeString } from "../frontend/diagnostics.js";
@@ -42,7 +42,6 @@ export interface DistributedRunOptions {
 const cli = join(dirname(fileURLToPath(import.meta.url)), "bin.js");
 
 export async function runDistributed(path: string, o: DistributedRunOptions, io: CommandIO): Promise<number> {
-  if (o.hooks !== undefined && o.check) throw new UsageError("--check cannot follow a run with --hooks yet");
   if (o.hooks !== undefined) {
     // said once here, rather than by node1 after the other nodes were started
     try {

@@ -69,12 +69,12 @@ model or --check violation, 2 usage or I/O error.`,
     const [path] = modelArg(args, "run");
     const seed = intOpt(args, "seed") ?? 1;
     const nodes = intOpt(args, "nodes", 1);
-    if (nodes !== undefined) return runDistributed(path!, { nodes, seed, steps: intOpt(args, "steps", 1) ?? (stringOpt(args, "hooks") !== undefined ? Infinity : 2000), trace: stringOpt(args, "trace"), quiet: boolOpt(args, "quiet"), optimize: boolOpt(args, "O"), root: stringOpt(args, "root"), check: boolOpt(args, "check"), hooks: stringOpt(args, "hooks") }, io);
     const hooksPath = stringOpt(args, "hooks");
     // the reference semantics enumerates the values of every offer, and cannot those the environment gives
     if (hooksPath !== undefined && boolOpt(args, "check")) throw new UsageError("--check cannot follow a run with --hooks yet");
-    // with hooks the run serves its environment until it stops it (or Ctrl-C)
-    const steps = intOpt(args, "steps") ?? (hooksPath !== undefined ? Infinity : 2000);
+    // with hooks the run serves its environment until it stops it (or Ctrl-C); nodes stop after at least one action
+    const steps = intOpt(args, "steps", nodes === undefined ? 0 : 1) ?? (hooksPath !== undefined ? Infinity : 2000);
+    if (nodes !== undefined) return runDistributed(path!, { nodes, seed, steps, trace: stringOpt(args, "trace"), quiet: boolOpt(args, "quiet"), optimize: boolOpt(args, "O"), root: stringOpt(args, "root"), check: boolOpt(args, "check"), hooks: hooksPath }, io);
     const b = await build(path!, { optimize: boolOpt(args, "O"), root: stringOpt(args, "root") }, io);
     if (typeof b === "number") return b;
     let checker: TraceChecker | undefined;
